@@ -1,0 +1,57 @@
+# jrun — `make run` runs a demo container, `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+MVN   ?= mvn -q -B
+BUILD := build
+ROOTFS := $(BUILD)/rootfs
+JAR   := target/jrun.jar
+
+.PHONY: all build run test unit rootfs clean lint bench
+
+all: build
+
+build: $(JAR) $(BUILD)/jna/.ok
+	@bin/jrun --version >/dev/null
+
+$(JAR): pom.xml $(shell find src schema -type f 2>/dev/null)
+	$(MVN) -DskipTests package
+	@touch $(JAR)
+
+# JNA normally unpacks libjnidispatch.so into a temp dir on every start; unpack it once here and
+# the launcher points jna.boot.library.path at it (see docs/design.md, "cold start").
+$(BUILD)/jna/.ok: $(JAR)
+	@mkdir -p $(BUILD)/jna
+	@cd $(BUILD)/jna && unzip -o -q -j ../../$(JAR) 'com/sun/jna/linux-x86-64/libjnidispatch.so' 'com/sun/jna/linux-aarch64/libjnidispatch.so' 2>/dev/null || true
+	@touch $@
+
+# Test rootfs: Debian's busybox-static, unpacked without root (apt-get download + dpkg-deb -x),
+# with the applet links and the empty mount points a container needs. Cached under build/.
+rootfs: $(ROOTFS)/.ok
+$(ROOTFS)/.ok:
+	@rm -rf $(BUILD)/rootfs.tmp && mkdir -p $(BUILD)/rootfs.tmp $(BUILD)/deb
+	@cd $(BUILD)/deb && (ls busybox-static_*.deb >/dev/null 2>&1 || apt-get download busybox-static >/dev/null 2>&1 \
+	   || { [ "$$(id -u)" = 0 ] && apt-get update -qq >/dev/null && apt-get download busybox-static >/dev/null; })
+	@dpkg-deb -x $(BUILD)/deb/busybox-static_*.deb $(BUILD)/rootfs.tmp
+	@cd $(BUILD)/rootfs.tmp && mkdir -p proc sys dev tmp etc root home run var/tmp mnt usr/sbin usr/bin sbin \
+	 && for a in $$(./bin/busybox --list-full); do [ -e "$$a" ] || ln -s /bin/busybox "$$a"; done \
+	 && printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > etc/passwd \
+	 && printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' > etc/group \
+	 && : > etc/hosts && : > etc/hostname && : > etc/resolv.conf && chmod 1777 tmp
+	@chmod -R a+rX $(BUILD)/rootfs.tmp && rm -rf $(ROOTFS) && mv $(BUILD)/rootfs.tmp $(ROOTFS) && touch $@
+
+run: build rootfs
+	bin/jrun specs/demo.yaml
+
+unit: build
+	$(MVN) test -Dgroups='!container'
+
+test: build rootfs
+	$(MVN) test
+
+lint: build
+	bin/jrun lint specs/
+
+bench: build rootfs
+	bench/lint.sh && bench/startup.sh
+
+clean:
+	rm -rf target $(BUILD)

@@ -1,0 +1,73 @@
+package dev.jrun.spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The typed model of a valid spec (format version 1). Built by {@link SpecLoader} only after the
+ * document passed JSON-Schema validation, so fields here are well-typed; semantic checks live in
+ * {@code dev.jrun.lint}. Defaults from the format are already applied, except those that depend on
+ * the invoking user (the default id map), which the planner fills in.
+ *
+ * <p>Every element that a user can get wrong carries the {@link Location} of its node.
+ */
+public record Spec(
+        Path file,
+        int version,
+        String name,
+        Rootfs rootfs,
+        String hostname,
+        String domainname,
+        Set<Namespace> namespaces,
+        IdMappings idMappings,
+        boolean defaultMounts,
+        List<Mount> mounts,
+        List<ConfFile> files,
+        List<Volume> volumes,
+        ProcessSpec process,
+        Network network,
+        Location at) {
+
+    /** {@code path} is absolute (resolved against the spec's folder); null when {@code host}. */
+    public record Rootfs(Path path, boolean host, boolean readonly, boolean pivot, Location at) {}
+
+    /** One line of a uid_map/gid_map: {@code container host size}. */
+    public record IdMap(long container, long host, long size, Location at) {}
+
+    /** Both lists empty means "not given": the planner maps the invoking uid/gid to 0, size 1. */
+    public record IdMappings(List<IdMap> uid, List<IdMap> gid, Location at) {
+        public boolean isDefault() {
+            return uid.isEmpty() && gid.isEmpty();
+        }
+    }
+
+    /** An OCI-style mount; {@code source} may be null (e.g. tmpfs), options never null. */
+    public record Mount(String destination, String type, String source, List<String> options, Location at) {}
+
+    /** A conf file bind-mounted read-only: exactly one of {@code content} and {@code source}. */
+    public record ConfFile(String destination, String content, Path source, Location at) {}
+
+    /** A host bind mount; {@code source} is absolute (resolved against the spec's folder). */
+    public record Volume(Path source, String destination, boolean readonly, Location at) {}
+
+    public record User(long uid, long gid, List<Long> additionalGids, Location at) {}
+
+    public record ProcessSpec(
+            List<String> args,
+            Map<String, String> env,
+            String cwd,
+            User user,
+            boolean terminal,
+            boolean init,
+            Location at) {}
+
+    public enum NetworkMode { NONE, HOST, BRIDGE, SLIRP }
+
+    public record Network(NetworkMode mode, Location at) {}
+
+    public boolean has(Namespace ns) {
+        return namespaces.contains(ns);
+    }
+}
