@@ -1,0 +1,234 @@
+package dev.jrun.plan;
+
+import static dev.jrun.plan.MountFlags.*;
+
+import dev.jrun.plan.Step.IdMapLine;
+import dev.jrun.plan.Step.Purpose;
+import dev.jrun.spec.Location;
+import dev.jrun.spec.Namespace;
+import dev.jrun.spec.Spec;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Compiles a {@link Spec} into the ordered {@link Plan} the runner executes. Pure: apart from
+ * telling a file from a directory for bind mount points, it reads nothing and changes nothing,
+ * which is what lets {@code jrun plan} print exactly what {@code jrun run} will do.
+ *
+ * <p>The order is the kernel's, not the spec's: namespaces, id maps, propagation (before any
+ * mount, or mounts leak to the host), the root, mounts under it, conf files and volumes (last, so
+ * they are not hidden by a mount over a parent directory), then pivot_root/chroot, read-only root,
+ * hostname, loopback, init, user switch, chdir and exec.
+ */
+public final class Planner {
+    /** What `rootfs: {host: true}` exposes, read-only, as bubblewrap users commonly do. */
+    public static final List<String> HOST_ROOT_DIRS =
+            List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc");
+
+    private static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom", "tty");
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final long NO_SUID_DEV_EXEC = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+    private final Spec spec;
+    private final Function<String, Location> locate;
+    private final HostInfo host;
+    private final List<Step> steps = new ArrayList<>();
+
+    private Planner(Spec spec, Function<String, Location> locate, HostInfo host) {
+        this.spec = spec;
+        this.locate = locate;
+        this.host = host;
+    }
+
+    /**
+     * @param locate maps a JSON pointer into the spec (e.g. "/mounts/2") to its source location,
+     *               falling back to the nearest ancestor that exists
+     */
+    public static Plan compile(Spec spec, Function<String, Location> locate, HostInfo host) throws PlanException {
+        Planner p = new Planner(spec, locate, host);
+        p.build();
+        return new Plan(spec, List.copyOf(p.steps));
+    }
+
+    private Location at(String pointer) {
+        Location l = locate.apply(pointer);
+        return l != null ? l : spec.at();
+    }
+
+    private void build() throws PlanException {
+        Set<Namespace> ns = spec.namespaces();
+        switch (spec.network().mode()) {
+            case BRIDGE, SLIRP -> throw new PlanException(spec.network().at(),
+                    "network mode " + spec.network().mode().name().toLowerCase()
+                            + " is not supported by this version of jrun; use none (loopback only) or host");
+            default -> { }
+        }
+        steps.add(new Step.CreateNamespaces(ns, at("/namespaces")));
+        if (ns.contains(Namespace.USER)) addIdMaps();
+        if (ns.contains(Namespace.MOUNT)) addFilesystem();
+        if (ns.contains(Namespace.UTS)) {
+            steps.add(new Step.SetHostname(spec.hostname(), at("/hostname")));
+            if (spec.domainname() != null) steps.add(new Step.SetDomainname(spec.domainname(), at("/domainname")));
+        }
+        if (ns.contains(Namespace.NET)) steps.add(new Step.LoopbackUp(at("/network")));
+        Spec.ProcessSpec proc = spec.process();
+        if (ns.contains(Namespace.PID) && proc.init()) steps.add(new Step.StartInit(at("/process")));
+        Spec.User user = proc.user();
+        long uid = user == null ? 0 : user.uid();
+        long gid = user == null ? 0 : user.gid();
+        List<Long> groups = user == null ? List.of() : user.additionalGids();
+        steps.add(new Step.SetUser(uid, gid, groups, user == null ? at("/process") : user.at()));
+        steps.add(new Step.Chdir(proc.cwd(), at("/process/cwd")));
+        steps.add(new Step.Exec(proc.args(), environment(proc, uid), proc.terminal(), at("/process/args")));
+    }
+
+    private void addIdMaps() {
+        Spec.IdMappings m = spec.idMappings();
+        List<IdMapLine> uid = m.isDefault() ? List.of(new IdMapLine(0, host.uid(), 1)) : lines(m.uid());
+        List<IdMapLine> gid = m.isDefault() ? List.of(new IdMapLine(0, host.gid(), 1)) : lines(m.gid());
+        // user_namespaces(7): an unprivileged writer of gid_map must deny setgroups first.
+        steps.add(new Step.WriteIdMaps(uid, gid, !host.root(), m.isDefault() ? at("/") : m.at()));
+    }
+
+    private static List<IdMapLine> lines(List<Spec.IdMap> maps) {
+        return maps.stream().map(x -> new IdMapLine(x.container(), x.host(), x.size())).toList();
+    }
+
+    private void addFilesystem() {
+        // mount_namespaces(7): without this, mounts below propagate to the host's shared mounts.
+        steps.add(new Step.SetPropagation(MS_REC | MS_PRIVATE, at("/namespaces")));
+        Spec.Rootfs root = spec.rootfs();
+        if (root.host()) {
+            steps.add(new Step.HostRoot(HOST_ROOT_DIRS, root.at()));
+        } else {
+            steps.add(new Step.BindRootfs(root.path().toString(), root.readonly(), root.at()));
+        }
+        if (spec.defaultMounts()) addDefaultMounts();
+        for (int i = 0; i < spec.mounts().size(); i++) addSpecMount(spec.mounts().get(i));
+        addConfFiles();
+        for (Spec.Volume v : spec.volumes()) {
+            long flags = MS_BIND | MS_REC | (v.readonly() ? MS_RDONLY : 0);
+            boolean dir = !Files.isRegularFile(v.source());
+            steps.add(new Step.Mount(v.source().toString(), v.destination(), null, flags, null, dir, Purpose.VOLUME, v.at()));
+        }
+        steps.add(new Step.EnterRoot(root.host() || root.pivot(), root.at()));
+        if (root.host() || root.readonly()) steps.add(new Step.RemountRootReadonly(root.at()));
+    }
+
+    private void addDefaultMounts() {
+        Location at = at("/defaultMounts");
+        Set<Namespace> ns = spec.namespaces();
+        boolean userns = ns.contains(Namespace.USER);
+        // proc(5) can only be mounted by a process inside the pid namespace it shows; without one,
+        // show the host's (what bwrap does), read through a recursive bind.
+        if (ns.contains(Namespace.PID)) {
+            mount("proc", "/proc", "proc", NO_SUID_DEV_EXEC, null, Purpose.DEFAULT, at);
+        } else {
+            mount("/proc", "/proc", null, MS_BIND | MS_REC, null, Purpose.DEFAULT, at);
+        }
+        // A user namespace may mount sysfs only if it also owns a network namespace; else bind the
+        // host's read-only, as runc and crun fall back to.
+        if (!userns || ns.contains(Namespace.NET)) {
+            mount("sysfs", "/sys", "sysfs", NO_SUID_DEV_EXEC | MS_RDONLY, null, Purpose.DEFAULT, at);
+        } else {
+            mount("/sys", "/sys", null, MS_BIND | MS_REC | MS_RDONLY, null, Purpose.DEFAULT, at);
+        }
+        mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", Purpose.DEFAULT, at);
+        for (String d : DEVICES) {
+            steps.add(new Step.Mount("/dev/" + d, "/dev/" + d, null, MS_BIND, null, false, Purpose.DEVICE, at));
+        }
+        // gid=5 (tty) only where it is mapped: the rootless single-id map has no gid 5 (EINVAL).
+        String ptsData = "newinstance,ptmxmode=0666,mode=620" + (gidMapped(5) ? ",gid=5" : "");
+        mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, ptsData, Purpose.DEFAULT, at);
+        steps.add(new Step.Symlink("pts/ptmx", "/dev/ptmx", at));
+        steps.add(new Step.Symlink("/proc/self/fd", "/dev/fd", at));
+        steps.add(new Step.Symlink("/proc/self/fd/0", "/dev/stdin", at));
+        steps.add(new Step.Symlink("/proc/self/fd/1", "/dev/stdout", at));
+        steps.add(new Step.Symlink("/proc/self/fd/2", "/dev/stderr", at));
+        mount("shm", "/dev/shm", "tmpfs", NO_SUID_DEV_EXEC, "mode=1777,size=65536k", Purpose.DEFAULT, at);
+        // mqueue shows the caller's IPC namespace; a user namespace may mount it only for its own.
+        if (ns.contains(Namespace.IPC)) {
+            mount("mqueue", "/dev/mqueue", "mqueue", NO_SUID_DEV_EXEC, null, Purpose.DEFAULT, at);
+        }
+    }
+
+    private boolean gidMapped(long gid) {
+        if (!spec.namespaces().contains(Namespace.USER)) return true;
+        Spec.IdMappings m = spec.idMappings();
+        if (m.isDefault()) return gid == 0;
+        return m.gid().stream().anyMatch(x -> gid >= x.container() && gid < x.container() + x.size());
+    }
+
+    private void mount(String source, String target, String fstype, long flags, String data, Purpose purpose, Location at) {
+        steps.add(new Step.Mount(source, target, fstype, flags, data, true, purpose, at));
+    }
+
+    private void addSpecMount(Spec.Mount m) {
+        MountOptions.Parsed o = MountOptions.parse(m.options());
+        long flags = o.flags();
+        String type = m.type();
+        if ("bind".equals(type) || "rbind".equals(type)) {
+            flags |= MS_BIND | ("rbind".equals(type) ? MS_REC : 0);
+            type = null;
+        }
+        String source = m.source();
+        boolean dir = true;
+        if ((flags & MS_BIND) != 0 && source != null) {
+            // Bind sources are host paths, relative to the spec's folder like every path in a spec.
+            java.nio.file.Path p = spec.file().toAbsolutePath().getParent().resolve(source).normalize();
+            source = p.toString();
+            dir = !Files.isRegularFile(p);
+        } else if (source == null) {
+            source = type == null ? "none" : type;
+        }
+        steps.add(new Step.Mount(source, m.destination(), type, flags, o.data(), dir, Purpose.SPEC_MOUNT, m.at()));
+        if (o.propagation() != 0) {
+            steps.add(new Step.Mount("none", m.destination(), null, o.propagation(), null, dir, Purpose.SPEC_MOUNT, m.at()));
+        }
+    }
+
+    private void addConfFiles() {
+        Map<String, String> generated = new LinkedHashMap<>();
+        generated.put("/etc/hosts", hosts());
+        generated.put("/etc/hostname", spec.hostname() + "\n");
+        generated.put("/etc/resolv.conf", resolvConf());
+        for (Spec.ConfFile f : spec.files()) generated.remove(f.destination());
+        Location at = at("/files");
+        generated.forEach((target, content) -> steps.add(new Step.ConfFile(target, content, at)));
+        for (Spec.ConfFile f : spec.files()) {
+            if (f.content() != null) {
+                steps.add(new Step.ConfFile(f.destination(), f.content(), f.at()));
+            } else {
+                steps.add(new Step.Mount(f.source().toString(), f.destination(), null, MS_BIND | MS_RDONLY, null,
+                        false, Purpose.CONF_FILE, f.at()));
+            }
+        }
+    }
+
+    private String hosts() {
+        String h = spec.hostname();
+        return "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t" + h + "\n";
+    }
+
+    private String resolvConf() {
+        if (spec.network().mode() == Spec.NetworkMode.HOST && host.resolvConf() != null) return host.resolvConf();
+        return "# generated by jrun: network mode none has no DNS (loopback only)\n";
+    }
+
+    /** Docker's defaults first, then the spec's env, which overrides them. */
+    private static List<String> environment(Spec.ProcessSpec proc, long uid) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", DEFAULT_PATH);
+        env.put("HOME", uid == 0 ? "/root" : "/");
+        if (proc.terminal()) env.put("TERM", "xterm");
+        env.putAll(proc.env());
+        List<String> out = new ArrayList<>(env.size());
+        env.forEach((k, v) -> out.add(k + "=" + v));
+        return out;
+    }
+}
