@@ -42,10 +42,11 @@ run: build rootfs
 	bin/jrun specs/demo.yaml
 
 unit: build
-	$(MVN) test -Dgroups='!container'
+	mvn -B --no-transfer-progress test -Dgroups='!container'
 
+# Not quiet: CI reads Surefire's summary lines.
 test: build rootfs
-	$(MVN) test
+	mvn -B --no-transfer-progress test
 
 lint: build
 	bin/jrun lint specs/
