@@ -1,0 +1,161 @@
+package dev.jrun.plan;
+
+import static dev.jrun.plan.MountFlags.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.jrun.spec.Location;
+import dev.jrun.spec.Namespace;
+import dev.jrun.spec.Spec;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+    static final Location AT = new Location("t.yaml", 1, 1);
+    static final Path FILE = Path.of("/work/specs/t.yaml");
+    static final HostInfo ROOTLESS = new HostInfo(1000, 1000, "nameserver 192.0.2.53\n");
+    static final HostInfo ROOT = new HostInfo(0, 0, null);
+    static final Function<String, Location> LOCATE = p -> new Location("t.yaml", p.length(), 1);
+
+    static Spec spec(Set<Namespace> ns, List<Spec.Mount> mounts, List<Spec.ConfFile> files, List<Spec.Volume> vols,
+            Spec.IdMappings maps, Spec.NetworkMode net, boolean init) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("FOO", "bar");
+        env.put("PATH", "/bin");
+        return new Spec(FILE, 1, "demo", new Spec.Rootfs(Path.of("/work/build/rootfs"), false, true, true, AT),
+                "demo", null, ns, maps, true, mounts, files, vols,
+                new Spec.ProcessSpec(List.of("/bin/sh", "-c", "echo hi"), env, "/", null, false, init, AT),
+                new Spec.Network(net, AT), AT);
+    }
+
+    static Spec defaults() {
+        return spec(EnumSet.allOf(Namespace.class), List.of(), List.of(), List.of(),
+                new Spec.IdMappings(List.of(), List.of(), AT), Spec.NetworkMode.NONE, true);
+    }
+
+    static List<String> kinds(Plan p) {
+        return p.steps().stream().map(PlanPrinter::kind).toList();
+    }
+
+    @Test
+    void ordersStepsAsTheKernelNeedsThem() throws Exception {
+        Plan p = Planner.compile(defaults(), LOCATE, ROOTLESS);
+        List<String> k = kinds(p);
+        assertEquals(List.of("namespaces", "id-maps", "propagation", "rootfs"), k.subList(0, 4));
+        assertEquals(List.of("pivot-root", "readonly-root", "hostname", "loopback", "init", "user", "chdir", "exec"),
+                k.subList(k.size() - 8, k.size()));
+        // conf files come after every default mount, so a mount over /etc could not hide them
+        assertTrue(k.lastIndexOf("mount") < k.indexOf("conf-file"));
+    }
+
+    @Test
+    void defaultIdMapIsInvokingUserAsRootAndDeniesSetgroupsRootless() throws Exception {
+        Step.WriteIdMaps m = Planner.compile(defaults(), LOCATE, ROOTLESS).stepsOf(Step.WriteIdMaps.class).get(0);
+        assertEquals(List.of(new Step.IdMapLine(0, 1000, 1)), m.uid());
+        assertEquals(List.of(new Step.IdMapLine(0, 1000, 1)), m.gid());
+        assertTrue(m.denySetgroups());
+        assertFalse(Planner.compile(defaults(), LOCATE, ROOT).stepsOf(Step.WriteIdMaps.class).get(0).denySetgroups());
+    }
+
+    @Test
+    void explicitIdMapsAreCopiedAndEnableDevptsGid5() throws Exception {
+        Spec s = spec(EnumSet.allOf(Namespace.class), List.of(), List.of(), List.of(),
+                new Spec.IdMappings(List.of(new Spec.IdMap(0, 100000, 65536, AT)),
+                        List.of(new Spec.IdMap(0, 100000, 65536, AT)), AT),
+                Spec.NetworkMode.NONE, true);
+        Plan p = Planner.compile(s, LOCATE, ROOT);
+        assertEquals(List.of(new Step.IdMapLine(0, 100000, 65536)), p.stepsOf(Step.WriteIdMaps.class).get(0).uid());
+        Step.Mount pts = p.stepsOf(Step.Mount.class).stream().filter(m -> m.target().equals("/dev/pts")).findFirst().orElseThrow();
+        assertTrue(pts.data().endsWith(",gid=5"), pts.data());
+        Step.Mount rootlessPts = Planner.compile(defaults(), LOCATE, ROOTLESS).stepsOf(Step.Mount.class).stream()
+                .filter(m -> m.target().equals("/dev/pts")).findFirst().orElseThrow();
+        assertFalse(rootlessPts.data().contains("gid="), rootlessPts.data());
+    }
+
+    @Test
+    void withoutPidAndNetNamespacesProcAndSysAreHostBinds() throws Exception {
+        Spec s = spec(EnumSet.of(Namespace.USER, Namespace.MOUNT), List.of(), List.of(), List.of(),
+                new Spec.IdMappings(List.of(), List.of(), AT), Spec.NetworkMode.HOST, true);
+        Plan p = Planner.compile(s, LOCATE, ROOTLESS);
+        Map<String, Step.Mount> byTarget = new LinkedHashMap<>();
+        p.stepsOf(Step.Mount.class).forEach(m -> byTarget.put(m.target(), m));
+        assertEquals(MS_BIND | MS_REC, byTarget.get("/proc").flags());
+        assertEquals(MS_BIND | MS_REC | MS_RDONLY, byTarget.get("/sys").flags());
+        assertNull(byTarget.get("/dev/mqueue"), "mqueue needs an IPC namespace");
+        assertTrue(p.stepsOf(Step.StartInit.class).isEmpty(), "no init without a PID namespace");
+        assertTrue(p.stepsOf(Step.SetHostname.class).isEmpty(), "no hostname without UTS");
+        assertTrue(p.stepsOf(Step.LoopbackUp.class).isEmpty());
+        // network host copies the host's resolv.conf
+        assertTrue(p.stepsOf(Step.ConfFile.class).stream()
+                .anyMatch(c -> c.target().equals("/etc/resolv.conf") && c.content().contains("192.0.2.53")));
+    }
+
+    @Test
+    void withoutMountNamespaceThereAreNoFilesystemSteps() throws Exception {
+        Spec s = spec(EnumSet.of(Namespace.USER, Namespace.UTS), List.of(), List.of(), List.of(),
+                new Spec.IdMappings(List.of(), List.of(), AT), Spec.NetworkMode.HOST, false);
+        assertEquals(List.of("namespaces", "id-maps", "hostname", "user", "chdir", "exec"),
+                kinds(Planner.compile(s, LOCATE, ROOTLESS)));
+    }
+
+    @Test
+    void specMountsFilesAndVolumesKeepTheirLocationsAndFlags() throws Exception {
+        Location m1 = new Location("t.yaml", 20, 5);
+        Location v1 = new Location("t.yaml", 30, 5);
+        Location f1 = new Location("t.yaml", 40, 5);
+        Spec s = spec(EnumSet.allOf(Namespace.class),
+                List.of(new Spec.Mount("/scratch", "tmpfs", null, List.of("nosuid", "size=16m", "mode=0700", "rprivate"), m1)),
+                List.of(new Spec.ConfFile("/etc/hosts", "10.0.0.1 db\n", null, f1)),
+                List.of(new Spec.Volume(Path.of("/work/specs"), "/data", true, v1)),
+                new Spec.IdMappings(List.of(), List.of(), AT), Spec.NetworkMode.NONE, true);
+        Plan p = Planner.compile(s, LOCATE, ROOTLESS);
+        List<Step.Mount> scratch = p.stepsOf(Step.Mount.class).stream().filter(m -> m.target().equals("/scratch")).toList();
+        assertEquals(2, scratch.size(), "the mount, then its propagation change");
+        assertEquals("tmpfs", scratch.get(0).fstype());
+        assertEquals(MS_NOSUID, scratch.get(0).flags());
+        assertEquals("size=16m,mode=0700", scratch.get(0).data());
+        assertEquals(MS_PRIVATE | MS_REC, scratch.get(1).flags());
+        assertEquals(m1, scratch.get(0).at());
+        Step.Mount vol = p.stepsOf(Step.Mount.class).stream().filter(m -> m.purpose() == Step.Purpose.VOLUME).findFirst().orElseThrow();
+        assertEquals(MS_BIND | MS_REC | MS_RDONLY, vol.flags());
+        assertEquals(v1, vol.at());
+        List<Step.ConfFile> hosts = p.stepsOf(Step.ConfFile.class).stream().filter(c -> c.target().equals("/etc/hosts")).toList();
+        assertEquals(1, hosts.size(), "a listed file replaces the generated one");
+        assertEquals("10.0.0.1 db\n", hosts.get(0).content());
+        assertEquals(f1, hosts.get(0).at());
+    }
+
+    @Test
+    void specEnvOverridesDefaults() throws Exception {
+        Step.Exec e = Planner.compile(defaults(), LOCATE, ROOTLESS).stepsOf(Step.Exec.class).get(0);
+        assertEquals(List.of("PATH=/bin", "HOME=/root", "FOO=bar"), e.env());
+    }
+
+    @Test
+    void bridgeNetworkIsRefusedWithItsLocation() {
+        Spec s = spec(EnumSet.allOf(Namespace.class), List.of(), List.of(), List.of(),
+                new Spec.IdMappings(List.of(), List.of(), AT), Spec.NetworkMode.BRIDGE, true);
+        PlanException e = assertThrows(PlanException.class, () -> Planner.compile(s, LOCATE, ROOTLESS));
+        assertEquals(AT, e.at());
+        assertTrue(e.getMessage().contains("bridge"));
+    }
+
+    @Test
+    void printerShowsEveryStepWithItsSource() throws Exception {
+        Plan p = Planner.compile(defaults(), LOCATE, ROOTLESS);
+        String text = PlanPrinter.text(p);
+        assertTrue(text.contains("1. namespaces    clone CLONE_NEWUSER|CLONE_NEWNS|"), text);
+        assertTrue(text.contains("setgroups deny; uid_map 0 1000 1; gid_map 0 1000 1"), text);
+        assertTrue(text.contains("proc on /proc type proc flags MS_NOSUID|MS_NODEV|MS_NOEXEC"), text);
+        assertTrue(text.contains("execve /bin/sh -c 'echo hi'"), text);
+        assertEquals(p.steps().size(), text.lines().filter(l -> l.trim().startsWith("from ")).count());
+        String json = PlanPrinter.json(p);
+        assertTrue(json.contains("\"kind\": \"pivot-root\""), json);
+        assertTrue(json.contains("\"uidMap\": [\n"), json);
+    }
+}
