@@ -9,8 +9,18 @@ JAR   := target/jrun.jar
 
 all: build
 
-build: $(JAR) $(BUILD)/jna/.ok
+build: $(JAR) $(BUILD)/jna/.ok $(BUILD)/jrun.aot
 	@bin/jrun --version >/dev/null
+
+# JDK 25's AOT cache (JEP 483/514) about halves a cold start. Trained on the commands users run most:
+# lint, plan, and a real container when the kernel allows one here. Without JDK 25 this is a no-op,
+# and a stale cache (jar rebuilt) is ignored silently by the JVM.
+$(BUILD)/jrun.aot: $(JAR) $(BUILD)/jna/.ok | rootfs
+	@rm -f $@
+	@if bin/jrun --jdk-version 2>/dev/null | grep -q '^25'; then \
+	  JRUN_AOT_TRAIN=$@ bin/jrun train specs/demo.yaml >/dev/null 2>&1 || true; \
+	fi
+	@touch $@
 
 $(JAR): pom.xml $(shell find src schema -type f 2>/dev/null)
 	$(MVN) -DskipTests package
