@@ -1,0 +1,60 @@
+package dev.jrun.lint;
+
+import dev.jrun.spec.Diagnostic;
+import dev.jrun.spec.Location;
+import dev.jrun.spec.Spec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a {@link Rule} reports into: locates JSON pointers and tags each finding with the rule id. */
+public final class Findings {
+    private final Spec spec;
+    private final SourceMap source;
+    private final List<Diagnostic> out = new ArrayList<>();
+    private String ruleId = "";
+
+    Findings(Spec spec, SourceMap source) {
+        this.spec = spec;
+        this.source = source;
+    }
+
+    void begin(Rule rule) {
+        ruleId = rule.id();
+    }
+
+    List<Diagnostic> diagnostics() {
+        return out;
+    }
+
+    /** Where the value at {@code pointer} is, else {@code fallback}, else the spec's root. */
+    public Location value(String pointer, Location fallback) {
+        return orElse(source.value(pointer), fallback);
+    }
+
+    /** Where the key naming {@code pointer} is, else {@code fallback}, else the spec's root. */
+    public Location key(String pointer, Location fallback) {
+        return orElse(source.key(pointer), fallback);
+    }
+
+    /**
+     * Whether the spec's author wrote this key, as opposed to the model holding a default. A spec
+     * built in code (no source) counts as written out in full.
+     */
+    public boolean written(String pointer) {
+        return source == SourceMap.NONE || source.key(pointer) != null;
+    }
+
+    public void error(Location at, String message) {
+        out.add(Diagnostic.error(at, ruleId, message));
+    }
+
+    public void warning(Location at, String message) {
+        out.add(Diagnostic.warning(at, ruleId, message));
+    }
+
+    private Location orElse(Location found, Location fallback) {
+        if (found != null) return found;
+        if (fallback != null) return fallback;
+        return spec.at() != null ? spec.at() : Location.unknown(String.valueOf(spec.file()));
+    }
+}

@@ -1,0 +1,124 @@
+package dev.jrun.lint;
+
+import dev.jrun.spec.Location;
+import dev.jrun.spec.Spec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Container paths: mount, file and volume destinations and process.cwd. Each path gets at most one
+ * of the three shape findings (not absolute, then "..", then not normalized), so that one typo
+ * does not produce a cascade.
+ */
+final class PathRules {
+    private PathRules() {}
+
+    /** A container path written in the spec, with the JSON pointer of its value. */
+    record ContainerPath(String owner, String pointer, String path, Location fallback) {
+        String label() {
+            return owner.equals("process") ? "cwd" : "destination";
+        }
+    }
+
+    /** Destinations in document order: mounts, then files, then volumes. */
+    static List<ContainerPath> destinations(Spec spec) {
+        List<ContainerPath> out = new ArrayList<>();
+        for (int i = 0; i < spec.mounts().size(); i++) {
+            Spec.Mount m = spec.mounts().get(i);
+            out.add(new ContainerPath("mounts[" + i + "]", SourceMap.pointer("mounts", i, "destination"), m.destination(), m.at()));
+        }
+        for (int i = 0; i < spec.files().size(); i++) {
+            Spec.ConfFile f = spec.files().get(i);
+            out.add(new ContainerPath("files[" + i + "]", SourceMap.pointer("files", i, "destination"), f.destination(), f.at()));
+        }
+        for (int i = 0; i < spec.volumes().size(); i++) {
+            Spec.Volume v = spec.volumes().get(i);
+            out.add(new ContainerPath("volumes[" + i + "]", SourceMap.pointer("volumes", i, "destination"), v.destination(), v.at()));
+        }
+        return out;
+    }
+
+    private static List<ContainerPath> allPaths(Spec spec) {
+        List<ContainerPath> out = destinations(spec);
+        Spec.ProcessSpec p = spec.process();
+        if (p != null && p.cwd() != null) out.add(new ContainerPath("process", "/process/cwd", p.cwd(), p.at()));
+        return out;
+    }
+
+    static boolean isAbsolute(String path) {
+        return path != null && path.startsWith("/");
+    }
+
+    static boolean hasDotDot(String path) {
+        for (String c : path.split("/", -1)) {
+            if (c.equals("..")) return true;
+        }
+        return false;
+    }
+
+    /** "/a//b/./c/" → "/a/b/c"; the caller has ruled out relative paths and "..". */
+    static String normalize(String path) {
+        StringBuilder sb = new StringBuilder();
+        for (String c : path.split("/")) {
+            if (c.isEmpty() || c.equals(".")) continue;
+            sb.append('/').append(c);
+        }
+        return sb.length() == 0 ? "/" : sb.toString();
+    }
+
+    /** Absolute and free of "..": the paths whose meaning is clear enough to compare. */
+    private static boolean wellShaped(String path) {
+        return isAbsolute(path) && !hasDotDot(path);
+    }
+
+    static void absolute(Spec spec, Findings out) {
+        for (ContainerPath p : allPaths(spec)) {
+            if (p.path() == null || isAbsolute(p.path())) continue;
+            out.error(out.value(p.pointer(), p.fallback()),
+                    p.label() + " \"" + p.path() + "\" is not absolute; container paths start with \"/\"");
+        }
+    }
+
+    static void dotDot(Spec spec, Findings out) {
+        for (ContainerPath p : allPaths(spec)) {
+            if (!isAbsolute(p.path()) || !hasDotDot(p.path())) continue;
+            out.error(out.value(p.pointer(), p.fallback()),
+                    p.label() + " \"" + p.path() + "\" contains \"..\"; write the path it leads to");
+        }
+    }
+
+    static void normalized(Spec spec, Findings out) {
+        for (ContainerPath p : allPaths(spec)) {
+            if (!wellShaped(p.path())) continue;
+            String n = normalize(p.path());
+            if (n.equals(p.path())) continue;
+            out.error(out.value(p.pointer(), p.fallback()),
+                    p.label() + " \"" + p.path() + "\" is not normalized; write \"" + n + "\"");
+        }
+    }
+
+    static void unique(Spec spec, Findings out) {
+        Map<String, ContainerPath> first = new HashMap<>();
+        for (ContainerPath p : destinations(spec)) {
+            if (!wellShaped(p.path())) continue;
+            String n = normalize(p.path());
+            ContainerPath earlier = first.putIfAbsent(n, p);
+            if (earlier == null) continue;
+            Location there = out.value(earlier.pointer(), earlier.fallback());
+            out.error(out.value(p.pointer(), p.fallback()),
+                    "destination \"" + n + "\" is already used by " + earlier.owner()
+                            + (there.line() > 0 ? " at line " + there.line() : "")
+                            + "; mount each path once");
+        }
+    }
+
+    static void notRoot(Spec spec, Findings out) {
+        for (ContainerPath p : destinations(spec)) {
+            if (!wellShaped(p.path()) || !normalize(p.path()).equals("/")) continue;
+            out.error(out.value(p.pointer(), p.fallback()),
+                    p.owner() + " would mount over \"/\" and hide the rootfs; set rootfs.path instead");
+        }
+    }
+}
