@@ -1,0 +1,327 @@
+package dev.jrun.spec;
+
+import java.math.BigInteger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the typed {@link Spec} from a document, applying the format's defaults and resolving
+ * host paths against the spec's folder. It checks every type it reads, so it is safe on a
+ * document that skipped schema validation (the run-time path with a cached digest): a mismatch
+ * becomes a diagnostic, never a ClassCastException. Keys it does not know are ignored here; the
+ * schema reports them.
+ */
+final class ModelBuilder {
+    private static final long MAX_ID = 4294967294L; // (uid_t) -1 is "no id" to the kernel
+    private static final long MAX_MAP_SIZE = 4294967295L;
+
+    private final SourceTree tree;
+    private final Path file;
+    private final Path dir;
+    private final List<Diagnostic> out;
+
+    ModelBuilder(SourceTree tree, Path file, List<Diagnostic> out) {
+        this.tree = tree;
+        this.file = file;
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        this.dir = parent == null ? Path.of("/") : parent;
+        this.out = out;
+    }
+
+    /** The spec, or null when anything was wrong (see the diagnostics). */
+    Spec build() {
+        int before = errorCount();
+        Node.Mapping root = (Node.Mapping) tree.root();
+        Long version = integer(field(root, "", "version", true), "/version", 0, Integer.MAX_VALUE);
+        if (version != null && version != 1) {
+            out.add(Diagnostic.error(tree.locate("/version"), "schema-enum", "version: must be 1, found " + version));
+        }
+        String name = string(field(root, "", "name", true), "/name");
+        Spec.Rootfs rootfs = rootfs(field(root, "", "rootfs", true));
+        String hostname = optString(root, "", "hostname", name);
+        String domainname = optString(root, "", "domainname", null);
+        Set<Namespace> namespaces = namespaces(field(root, "", "namespaces", false));
+        Spec.IdMappings idMappings = idMappings(field(root, "", "idMappings", false), root.at());
+        boolean defaultMounts = optBool(root, "", "defaultMounts", true);
+        List<Spec.Mount> mounts = mounts(field(root, "", "mounts", false));
+        List<Spec.ConfFile> files = files(field(root, "", "files", false));
+        List<Spec.Volume> volumes = volumes(field(root, "", "volumes", false));
+        Spec.ProcessSpec process = process(field(root, "", "process", true));
+        Spec.Network network = network(field(root, "", "network", false), root.at());
+        if (errorCount() > before) return null;
+        return new Spec(file, version.intValue(), name, rootfs, hostname, domainname, namespaces, idMappings,
+                defaultMounts, mounts, files, volumes, process, network, root.at());
+    }
+
+    private Spec.Rootfs rootfs(Node n) {
+        Node.Mapping m = mapping(n, "/rootfs");
+        if (m == null) return null;
+        if (m.get("host") != null) {
+            Boolean host = bool(m.get("host"), "/rootfs/host");
+            if (Boolean.FALSE.equals(host)) {
+                out.add(Diagnostic.error(tree.locate("/rootfs/host"), "schema-enum", "rootfs.host: must be true, found false"));
+            }
+            return new Spec.Rootfs(null, true, true, true, m.at());
+        }
+        Path path = hostPath(string(field(m, "/rootfs", "path", true), "/rootfs/path"), "/rootfs/path");
+        boolean readonly = optBool(m, "/rootfs", "readonly", true);
+        boolean pivot = optBool(m, "/rootfs", "pivot", true);
+        return new Spec.Rootfs(path, false, readonly, pivot, m.at());
+    }
+
+    private Set<Namespace> namespaces(Node n) {
+        if (n == null) return Collections.unmodifiableSet(EnumSet.allOf(Namespace.class));
+        EnumSet<Namespace> set = EnumSet.noneOf(Namespace.class);
+        List<Node> items = list(n, "/namespaces");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String ptr = "/namespaces/" + i;
+            String s = string(items.get(i), ptr);
+            if (s == null) continue;
+            Namespace ns = Namespace.fromSpecName(s);
+            if (ns == null) {
+                out.add(Diagnostic.error(tree.locate(ptr), "schema-enum", SourceTree.humanPath(ptr) + ": "
+                        + DidYouMean.quote(s) + " is not one of user, mount, uts, ipc, pid, net, cgroup"));
+            } else {
+                set.add(ns);
+            }
+        }
+        return Collections.unmodifiableSet(set);
+    }
+
+    private Spec.IdMappings idMappings(Node n, Location rootAt) {
+        if (n == null) return new Spec.IdMappings(List.of(), List.of(), rootAt);
+        Node.Mapping m = mapping(n, "/idMappings");
+        if (m == null) return null;
+        return new Spec.IdMappings(idMaps(m.get("uid"), "/idMappings/uid"), idMaps(m.get("gid"), "/idMappings/gid"), m.at());
+    }
+
+    private List<Spec.IdMap> idMaps(Node n, String ptr) {
+        List<Spec.IdMap> maps = new ArrayList<>();
+        List<Node> items = n == null ? List.of() : list(n, ptr);
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String p = ptr + "/" + i;
+            Node.Mapping m = mapping(items.get(i), p);
+            if (m == null) continue;
+            Long container = integer(field(m, p, "container", true), p + "/container", 0, MAX_ID);
+            Long host = integer(field(m, p, "host", true), p + "/host", 0, MAX_ID);
+            Long size = integer(field(m, p, "size", true), p + "/size", 1, MAX_MAP_SIZE);
+            if (container != null && host != null && size != null) maps.add(new Spec.IdMap(container, host, size, m.at()));
+        }
+        return List.copyOf(maps);
+    }
+
+    private List<Spec.Mount> mounts(Node n) {
+        List<Spec.Mount> mounts = new ArrayList<>();
+        List<Node> items = n == null ? List.of() : list(n, "/mounts");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String p = "/mounts/" + i;
+            Node.Mapping m = mapping(items.get(i), p);
+            if (m == null) continue;
+            String destination = string(field(m, p, "destination", true), p + "/destination");
+            String type = optString(m, p, "type", "bind");
+            String source = optString(m, p, "source", null);
+            List<String> options = strings(m.get("options"), p + "/options");
+            mounts.add(new Spec.Mount(destination, type, source, options, m.at()));
+        }
+        return List.copyOf(mounts);
+    }
+
+    private List<Spec.ConfFile> files(Node n) {
+        List<Spec.ConfFile> files = new ArrayList<>();
+        List<Node> items = n == null ? List.of() : list(n, "/files");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String p = "/files/" + i;
+            Node.Mapping m = mapping(items.get(i), p);
+            if (m == null) continue;
+            String destination = string(field(m, p, "destination", true), p + "/destination");
+            String content = optString(m, p, "content", null);
+            String source = optString(m, p, "source", null);
+            if ((content == null) == (source == null)) {
+                out.add(Diagnostic.error(tree.locateKey(p), "schema-one-of",
+                        SourceTree.humanPath(p) + ": give exactly one of \"content\" and \"source\""));
+                continue;
+            }
+            files.add(new Spec.ConfFile(destination, content, source == null ? null : hostPath(source, p + "/source"), m.at()));
+        }
+        return List.copyOf(files);
+    }
+
+    private List<Spec.Volume> volumes(Node n) {
+        List<Spec.Volume> volumes = new ArrayList<>();
+        List<Node> items = n == null ? List.of() : list(n, "/volumes");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String p = "/volumes/" + i;
+            Node.Mapping m = mapping(items.get(i), p);
+            if (m == null) continue;
+            Path source = hostPath(string(field(m, p, "source", true), p + "/source"), p + "/source");
+            String destination = string(field(m, p, "destination", true), p + "/destination");
+            boolean readonly = optBool(m, p, "readonly", false);
+            volumes.add(new Spec.Volume(source, destination, readonly, m.at()));
+        }
+        return List.copyOf(volumes);
+    }
+
+    private Spec.ProcessSpec process(Node n) {
+        Node.Mapping m = mapping(n, "/process");
+        if (m == null) return null;
+        Node argsNode = field(m, "/process", "args", true);
+        List<String> args = argsNode == null ? List.of() : strings(argsNode, "/process/args");
+        if (argsNode != null && args.isEmpty() && argsNode instanceof Node.Sequence) {
+            out.add(Diagnostic.error(argsNode.at(), "schema-range", "process.args: needs at least 1 item(s)"));
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        Node envNode = m.get("env");
+        if (envNode != null) {
+            Node.Mapping em = mapping(envNode, "/process/env");
+            if (em != null) {
+                for (Node.Entry e : em.entries().values()) {
+                    String v = string(e.value(), SourceTree.pointer("/process/env", e.key()));
+                    if (v != null) env.put(e.key(), v);
+                }
+            }
+        }
+        String cwd = optString(m, "/process", "cwd", "/");
+        Spec.User user = user(m.get("user"), m.at());
+        boolean terminal = optBool(m, "/process", "terminal", false);
+        boolean init = optBool(m, "/process", "init", true);
+        return new Spec.ProcessSpec(List.copyOf(args), Collections.unmodifiableMap(env), cwd, user, terminal, init, m.at());
+    }
+
+    private Spec.User user(Node n, Location processAt) {
+        if (n == null) return new Spec.User(0, 0, List.of(), processAt);
+        Node.Mapping m = mapping(n, "/process/user");
+        if (m == null) return null;
+        Long uid = integer(field(m, "/process/user", "uid", true), "/process/user/uid", 0, MAX_ID);
+        Long gid = integer(field(m, "/process/user", "gid", true), "/process/user/gid", 0, MAX_ID);
+        List<Long> groups = new ArrayList<>();
+        Node g = m.get("additionalGids");
+        List<Node> items = g == null ? List.of() : list(g, "/process/user/additionalGids");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            Long id = integer(items.get(i), "/process/user/additionalGids/" + i, 0, MAX_ID);
+            if (id != null) groups.add(id);
+        }
+        return uid == null || gid == null ? null : new Spec.User(uid, gid, List.copyOf(groups), m.at());
+    }
+
+    private Spec.Network network(Node n, Location rootAt) {
+        if (n == null) return new Spec.Network(Spec.NetworkMode.NONE, rootAt);
+        Node.Mapping m = mapping(n, "/network");
+        if (m == null) return null;
+        String mode = optString(m, "/network", "mode", "none");
+        if (mode == null) return null;
+        for (Spec.NetworkMode nm : Spec.NetworkMode.values()) {
+            if (nm.name().equalsIgnoreCase(mode)) return new Spec.Network(nm, m.at());
+        }
+        out.add(Diagnostic.error(tree.locate("/network/mode"), "schema-enum",
+                "network.mode: " + DidYouMean.quote(mode) + " is not one of none, host, bridge, slirp"));
+        return null;
+    }
+
+    // ---- typed access: each returns null after recording a diagnostic when the node is wrong ----
+
+    private Node field(Node.Mapping m, String ptr, String key, boolean required) {
+        Node v = m.get(key);
+        if (v == null && required) {
+            out.add(Diagnostic.error(tree.locateKey(ptr), "schema-required", Messages.missing(ptr, key)));
+        }
+        return v;
+    }
+
+    private Node.Mapping mapping(Node n, String ptr) {
+        if (n == null) return null;
+        if (n instanceof Node.Mapping m) return m;
+        mismatch(ptr, Messages.expectedMapping(tree.format()), n);
+        return null;
+    }
+
+    private List<Node> list(Node n, String ptr) {
+        if (n instanceof Node.Sequence s) return s.items();
+        mismatch(ptr, Messages.expectedList(tree.format()), n);
+        return null;
+    }
+
+    private List<String> strings(Node n, String ptr) {
+        if (n == null) return List.of();
+        List<Node> items = list(n, ptr);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String s = string(items.get(i), ptr + "/" + i);
+            if (s != null) out.add(s);
+        }
+        return List.copyOf(out);
+    }
+
+    private String string(Node n, String ptr) {
+        if (n == null) return null;
+        if (n instanceof Node.Scalar s && s.value() instanceof String str) {
+            if (str.indexOf('\0') >= 0) {
+                // No path, argument or variable can hold a NUL: the kernel would cut it there.
+                out.add(Diagnostic.error(n.at(), "nul-char", SourceTree.humanPath(ptr) + ": contains a NUL character"));
+                return null;
+            }
+            return str;
+        }
+        mismatch(ptr, "a string", n);
+        return null;
+    }
+
+    private Boolean bool(Node n, String ptr) {
+        if (n == null) return null;
+        if (n instanceof Node.Scalar s && s.value() instanceof Boolean b) return b;
+        mismatch(ptr, "true or false", n);
+        return null;
+    }
+
+    private Long integer(Node n, String ptr, long min, long max) {
+        if (n == null) return null;
+        if (!(n instanceof Node.Scalar s && s.isInteger())) {
+            mismatch(ptr, "an integer", n);
+            return null;
+        }
+        Object v = s.value();
+        BigInteger big = v instanceof BigInteger b ? b : BigInteger.valueOf((Long) v);
+        if (big.compareTo(BigInteger.valueOf(min)) < 0 || big.compareTo(BigInteger.valueOf(max)) > 0) {
+            out.add(Diagnostic.error(n.at(), "schema-range",
+                    SourceTree.humanPath(ptr) + ": " + big + " is outside " + min + ".." + max));
+            return null;
+        }
+        return big.longValue();
+    }
+
+    private String optString(Node.Mapping m, String ptr, String key, String dflt) {
+        Node v = m.get(key);
+        return v == null ? dflt : string(v, SourceTree.pointer(ptr, key));
+    }
+
+    private boolean optBool(Node.Mapping m, String ptr, String key, boolean dflt) {
+        Node v = m.get(key);
+        if (v == null) return dflt;
+        Boolean b = bool(v, SourceTree.pointer(ptr, key));
+        return b == null ? dflt : b;
+    }
+
+    private Path hostPath(String s, String ptr) {
+        if (s == null) return null;
+        try {
+            return dir.resolve(s).normalize();
+        } catch (InvalidPathException e) {
+            out.add(Diagnostic.error(tree.locate(ptr), "schema-type", SourceTree.humanPath(ptr) + ": not a valid path: " + e.getReason()));
+            return null;
+        }
+    }
+
+    private void mismatch(String ptr, String expected, Node found) {
+        out.add(Diagnostic.error(found.at(), "schema-type", Messages.typeMismatch(ptr, expected, found, tree.format())));
+    }
+
+    private int errorCount() {
+        return out.size();
+    }
+}
