@@ -1,13 +1,116 @@
 package dev.jrun.lint;
 
 import dev.jrun.spec.Diagnostic;
+import dev.jrun.spec.Location;
+import dev.jrun.spec.Node;
+import dev.jrun.spec.SourceTree;
 import dev.jrun.spec.Spec;
+import dev.jrun.spec.SpecLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
 
-/** Runs the semantic rules over specs. */
+/**
+ * Lints spec files: the front end's findings (reading, syntax, schema) and, when those leave a
+ * model, the semantic {@link Rules}. Output order is deterministic: files by path, findings by
+ * line and column.
+ */
 public final class Linter {
+    /** A directory holding this file is skipped when met while searching a named directory. */
+    public static final String IGNORE_FILE = ".jrunlintignore";
+
+    /** file, line, column, then rule id and message, so that output never depends on rule order. */
+    static final Comparator<Diagnostic> ORDER = Comparator.<Diagnostic>naturalOrder()
+            .thenComparing(Diagnostic::ruleId)
+            .thenComparing(Diagnostic::message);
+
     private Linter() {}
+
+    /** Every finding about one file, sorted. Never throws: a file that can't be read is a finding. */
+    public static List<Diagnostic> lintFile(Path file) {
+        List<Diagnostic> all = new ArrayList<>();
+        try {
+            SpecLoader.Result r = SpecLoader.load(file);
+            all.addAll(r.diagnostics());
+            if (r.spec() != null) all.addAll(check(r.spec(), sourceMap(r.tree())));
+        } catch (RuntimeException e) {
+            // The front end turns every bad input into findings; this is a bug there, shown as one.
+            all.add(Diagnostic.error(Location.unknown(file.toString()), "internal", "internal error while linting: " + e));
+        }
+        all.sort(ORDER);
+        return all;
+    }
+
+    /**
+     * Lints the named files, and the *.yaml, *.yml and *.json files under the named directories.
+     *
+     * @throws LintException when a named path does not exist or a directory cannot be searched
+     */
+    public static Report lintPaths(List<Path> paths) throws LintException {
+        List<Path> files = expand(paths);
+        List<Diagnostic> all = new ArrayList<>();
+        for (Path f : files) all.addAll(lintFile(f));
+        return new Report(files, all);
+    }
+
+    /**
+     * The spec files {@code paths} name, sorted and without repeats. Files are taken as named,
+     * whatever their extension (the front end reports a wrong one); directories are searched
+     * recursively, skipping hidden directories and those holding {@value #IGNORE_FILE}.
+     */
+    public static List<Path> expand(List<Path> paths) throws LintException {
+        TreeSet<Path> out = new TreeSet<>(Comparator.comparing(Path::toString));
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                int before = out.size();
+                search(p, out);
+                if (out.size() == before) {
+                    throw new LintException(p + ": no *.yaml, *.yml or *.json files in this directory");
+                }
+            } else if (Files.exists(p)) {
+                out.add(p.normalize());
+            } else {
+                throw new LintException(p + ": no such file or directory");
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static void search(Path dir, TreeSet<Path> out) throws LintException {
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                    if (d.equals(dir)) return FileVisitResult.CONTINUE;
+                    String name = d.getFileName().toString();
+                    if (name.startsWith(".") || Files.exists(d.resolve(IGNORE_FILE))) return FileVisitResult.SKIP_SUBTREE;
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                    String name = f.getFileName().toString();
+                    if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) out.add(f.normalize());
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path f, IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new LintException(dir + ": cannot search the directory: " + e.getMessage());
+        }
+    }
 
     /** The findings of every rule in {@link Rules#ALL} about one schema-valid spec, sorted. */
     public static List<Diagnostic> check(Spec spec, SourceMap source) {
@@ -26,8 +129,20 @@ public final class Linter {
         return all;
     }
 
-    /** file, line, column, then rule id and message, so that output never depends on rule order. */
-    static final java.util.Comparator<Diagnostic> ORDER = java.util.Comparator.<Diagnostic>naturalOrder()
-            .thenComparing(Diagnostic::ruleId)
-            .thenComparing(Diagnostic::message);
+    /** The front end's tree as rules see it: exact positions, null where the document has no node. */
+    static SourceMap sourceMap(SourceTree tree) {
+        if (tree == null) return SourceMap.NONE;
+        return new SourceMap() {
+            @Override
+            public Location value(String pointer) {
+                Node n = tree.node(pointer);
+                return n == null ? null : n.at();
+            }
+
+            @Override
+            public Location key(String pointer) {
+                return tree.node(pointer) == null ? null : tree.locateKey(pointer);
+            }
+        };
+    }
 }

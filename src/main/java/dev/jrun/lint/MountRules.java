@@ -43,8 +43,9 @@ final class MountRules {
 
     private MountRules() {}
 
+    /** A mount without a type is a bind mount: the format's default type is "bind". */
     private static boolean isBind(Spec.Mount m) {
-        return "bind".equals(m.type()) || m.options().contains("bind") || m.options().contains("rbind");
+        return m.type() == null || m.type().equals("bind") || m.options().contains("bind") || m.options().contains("rbind");
     }
 
     /** The type whose options apply: binds ignore fstype and data, whatever type says. */
@@ -124,23 +125,22 @@ final class MountRules {
         for (int i = 0; i < spec.mounts().size(); i++) {
             Spec.Mount m = spec.mounts().get(i);
             if (!isBind(m) || (m.source() != null && !m.source().isEmpty())) continue;
-            out.error(out.value(SourceMap.pointer("mounts", i), m.at()),
-                    "bind mount on \"" + m.destination() + "\" needs a source: the host path to bind");
+            boolean typed = out.written(SourceMap.pointer("mounts", i, "type")) || m.options().contains("bind")
+                    || m.options().contains("rbind");
+            out.error(out.value(SourceMap.pointer("mounts", i), m.at()), typed
+                    ? "bind mount on \"" + m.destination() + "\" needs a source: the host path to bind"
+                    : "mount on \"" + m.destination() + "\" has no type, so it is a bind mount, which needs a source;"
+                            + " set type (" + String.join(", ", knownTypes()) + ") or source");
         }
     }
 
     static void type(Spec spec, Findings out) {
         for (int i = 0; i < spec.mounts().size(); i++) {
             Spec.Mount m = spec.mounts().get(i);
-            if (m.type() == null) {
-                if (isBind(m)) continue;
-                out.error(out.value(SourceMap.pointer("mounts", i), m.at()), "mount on \"" + m.destination()
-                        + "\" has no type; set type (" + String.join(", ", knownTypes()) + ") or add the bind option");
-            } else if (!TYPES.containsKey(m.type())) {
-                out.warning(out.value(SourceMap.pointer("mounts", i, "type"), m.at()),
-                        "unknown filesystem type \"" + m.type() + "\"" + Suggest.hint(m.type(), TYPES.keySet())
-                                + " (jrun knows " + String.join(", ", knownTypes()) + ")");
-            }
+            if (m.type() == null || TYPES.containsKey(m.type())) continue;
+            out.warning(out.value(SourceMap.pointer("mounts", i, "type"), m.at()),
+                    "unknown filesystem type \"" + m.type() + "\"" + Suggest.hint(m.type(), TYPES.keySet())
+                            + " (jrun knows " + String.join(", ", knownTypes()) + ")");
         }
     }
 
