@@ -1,15 +1,41 @@
 package dev.jrun.cli;
 
-/** Entry point; the subcommands are wired up in {@link JrunCommand}. */
+import java.util.Set;
+import picocli.CommandLine;
+
+/**
+ * Entry point. {@code jrun SPEC} and {@code jrun run SPEC} skip picocli entirely: its classes are
+ * Java 5 class files that CDS/AOT cannot archive, so they cost every cold start (notes/jvm-startup.md),
+ * and a container start is the path users feel.
+ */
 public final class Main {
+    static boolean debug;
+    private static final Set<String> COMMANDS = Set.of("run", "lint", "plan", "schema", "train", "help");
+
     private Main() {}
 
     public static void main(String[] args) {
-        if (args.length == 1 && args[0].equals("--version")) {
-            System.out.println("jrun 0.1.0");
-            return;
+        System.exit(execute(args));
+    }
+
+    static int execute(String[] args) {
+        if (args.length == 1 && !args[0].startsWith("-") && !COMMANDS.contains(args[0])) {
+            return RunCommand.run(args[0]);
         }
-        System.err.println("jrun: not implemented yet");
-        System.exit(2);
+        if (args.length == 2 && args[0].equals("run") && !args[1].startsWith("-")) {
+            return RunCommand.run(args[1]);
+        }
+        if (args.length > 0 && !args[0].startsWith("-") && !COMMANDS.contains(args[0])) {
+            String[] withRun = new String[args.length + 1];
+            withRun[0] = "run";
+            System.arraycopy(args, 0, withRun, 1, args.length);
+            args = withRun;
+        }
+        CommandLine cl = new CommandLine(new JrunCommand());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            Errors.report(ex);
+            return 125;
+        });
+        return cl.execute(args);
     }
 }

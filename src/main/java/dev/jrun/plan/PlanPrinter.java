@@ -93,8 +93,24 @@ public final class PlanPrinter {
         return l.stream().map(Step.IdMapLine::toString).collect(Collectors.joining(", "));
     }
 
+    /** As a shell would need it; control characters as bash's $'...' so a step stays on one line. */
     static String shellQuote(String s) {
         if (!s.isEmpty() && s.matches("[A-Za-z0-9_./:=@%+,-]+")) return s;
+        if (s.chars().anyMatch(c -> c < 0x20)) {
+            StringBuilder sb = new StringBuilder("$'");
+            for (char c : s.toCharArray()) {
+                switch (c) {
+                    case '\n' -> sb.append("\\n");
+                    case '\t' -> sb.append("\\t");
+                    case '\'', '\\' -> sb.append('\\').append(c);
+                    default -> {
+                        if (c < 0x20) sb.append(String.format("\\x%02x", (int) c));
+                        else sb.append(c);
+                    }
+                }
+            }
+            return sb.append('\'').toString();
+        }
         return "'" + s.replace("'", "'\\''") + "'";
     }
 

@@ -1,0 +1,38 @@
+package dev.jrun.cli;
+
+import dev.jrun.plan.Plan;
+import dev.jrun.runner.Runner;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the container a spec describes, in the foreground.",
+                "Exits with the process's status (128+N if signal N killed it), or 125 if jrun failed before it ran."},
+        footer = {"", "Example:", "  jrun run specs/demo.yaml     (same as: jrun specs/demo.yaml)"})
+final class RunCommand implements Callable<Integer> {
+    static final int FAILED = 125;
+
+    @Parameters(paramLabel = "SPEC", description = "The spec file (.yaml, .yml or .json).")
+    Path spec;
+
+    @Override
+    public Integer call() {
+        return run(spec.toString());
+    }
+
+    /** Also called straight from {@link Main} without picocli, the cold-start fast path. */
+    static int run(String spec) {
+        Plan plan;
+        try {
+            plan = Pipeline.compile(Path.of(spec), true, System.err, FAILED);
+        } catch (Pipeline.Failed f) {
+            return f.exitCode;
+        } catch (java.nio.file.InvalidPathException e) {
+            System.err.println("jrun: " + spec + ": not a valid path");
+            return 2;
+        }
+        return new Runner().run(plan);
+    }
+}
