@@ -1,6 +1,7 @@
 package dev.jrun.lint;
 
 import dev.jrun.spec.Diagnostic;
+import dev.jrun.spec.DidYouMean;
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Spec;
 import java.util.ArrayList;
@@ -50,6 +51,11 @@ public final class Findings {
 
     public void warning(Location at, String message) {
         out.add(Diagnostic.warning(at, ruleId, message));
+    }
+
+    /** A spec's string quoted for a message: control characters escaped, so a finding stays one line. */
+    static String q(String s) {
+        return DidYouMean.quote(s);
     }
 
     private Location orElse(Location found, Location fallback) {

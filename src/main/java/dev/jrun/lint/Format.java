@@ -19,7 +19,8 @@ public enum Format {
     TEXT {
         @Override
         public void write(Report report, PrintStream out) {
-            for (Diagnostic d : report.diagnostics()) out.println(d);
+            // Messages quote spec strings with escapes; a stray line break must still not split a finding.
+            for (Diagnostic d : report.diagnostics()) out.println(d.toString().replace("\r", "\\r").replace("\n", "\\n"));
         }
     },
 

@@ -1,5 +1,7 @@
 package dev.jrun.lint;
 
+import static dev.jrun.lint.Findings.q;
+
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Spec;
 import java.util.ArrayList;
@@ -72,20 +74,20 @@ final class MountRules {
     /** What is wrong with one option string, or null; size= and mode= values are other rules'. */
     private static String optionProblem(String opt, String type, FsOptions fs) {
         if (opt.isEmpty()) return "empty mount option";
-        if (opt.contains(",")) return "mount option \"" + opt + "\" holds a ','; list each option separately";
+        if (opt.contains(",")) return "mount option " + q(opt) + " holds a ','; list each option separately";
         if (FLAGS.contains(opt)) return null;
         int eq = opt.indexOf('=');
         String key = eq < 0 ? opt : opt.substring(0, eq);
-        if (!KEY.matcher(key).matches()) return "malformed mount option \"" + opt + "\"";
+        if (!KEY.matcher(key).matches()) return "malformed mount option " + q(opt);
         if (eq < 0) {
             if (fs == null && type != null) return null;
             if (fs != null && fs.words().contains(opt)) return null;
             Set<String> known = new TreeSet<>(FLAGS);
             if (fs != null) known.addAll(fs.words());
-            return "unknown mount option \"" + opt + "\"" + Suggest.hint(opt, known);
+            return "unknown mount option " + q(opt) + Suggest.hint(opt, known);
         }
         String value = opt.substring(eq + 1);
-        if (value.isEmpty()) return "mount option \"" + opt + "\" has an empty value";
+        if (value.isEmpty()) return "mount option " + q(opt) + " has an empty value";
         if (fs != null && !fs.keys().contains(key)) {
             if (fs.keys().isEmpty()) return type + " mounts take no option \"" + key + "=\"";
             String hint = Suggest.hint(key, fs.keys());
@@ -93,7 +95,7 @@ final class MountRules {
                     + (hint.isEmpty() ? "; it takes " + String.join("=, ", new TreeSet<>(fs.keys())) + "=" : hint);
         }
         if ((key.equals("uid") || key.equals("gid")) && !NUMBER.matcher(value).matches()) {
-            return key + " \"" + value + "\" is not a number";
+            return key + " " + q(value) + " is not a number";
         }
         return null;
     }
@@ -116,7 +118,7 @@ final class MountRules {
                 if (eq < 0 || opt.contains(",") || !keys.contains(opt.substring(0, eq))) continue;
                 String value = opt.substring(eq + 1);
                 if (value.isEmpty() || form.matcher(value).matches()) continue;
-                out.error(optionAt(out, i, k, m), "bad " + opt.substring(0, eq) + " \"" + value + "\"" + hint);
+                out.error(optionAt(out, i, k, m), "bad " + opt.substring(0, eq) + " " + q(value) + hint);
             }
         }
     }
@@ -128,8 +130,8 @@ final class MountRules {
             boolean typed = out.written(SourceMap.pointer("mounts", i, "type")) || m.options().contains("bind")
                     || m.options().contains("rbind");
             out.error(out.value(SourceMap.pointer("mounts", i), m.at()), typed
-                    ? "bind mount on \"" + m.destination() + "\" needs a source: the host path to bind"
-                    : "mount on \"" + m.destination() + "\" has no type, so it is a bind mount, which needs a source;"
+                    ? "bind mount on " + q(m.destination()) + " needs a source: the host path to bind"
+                    : "mount on " + q(m.destination()) + " has no type, so it is a bind mount, which needs a source;"
                             + " set type (" + String.join(", ", knownTypes()) + ") or source");
         }
     }
@@ -139,7 +141,7 @@ final class MountRules {
             Spec.Mount m = spec.mounts().get(i);
             if (m.type() == null || TYPES.containsKey(m.type())) continue;
             out.warning(out.value(SourceMap.pointer("mounts", i, "type"), m.at()),
-                    "unknown filesystem type \"" + m.type() + "\"" + Suggest.hint(m.type(), TYPES.keySet())
+                    "unknown filesystem type " + q(m.type()) + Suggest.hint(m.type(), TYPES.keySet())
                             + " (jrun knows " + String.join(", ", knownTypes()) + ")");
         }
     }

@@ -1,5 +1,7 @@
 package dev.jrun.lint;
 
+import static dev.jrun.lint.Findings.q;
+
 import dev.jrun.spec.Namespace;
 import dev.jrun.spec.Spec;
 
@@ -42,7 +44,7 @@ final class NamespaceRules {
             out.error(out.value("/network/mode", n.at()), "network mode \"host\" shares the host's network,"
                     + " but namespaces has \"net\"; remove \"net\" or choose another mode");
         } else if (n.mode() != Spec.NetworkMode.HOST && !net) {
-            out.error(out.value("/network/mode", n.at()), "network mode \"" + mode + "\" needs a \"net\" namespace;"
+            out.error(out.value("/network/mode", n.at()), "network mode " + q(mode) + " needs a \"net\" namespace;"
                     + " add \"net\" to namespaces, or use mode \"host\"");
         }
     }

@@ -1,5 +1,7 @@
 package dev.jrun.lint;
 
+import static dev.jrun.lint.Findings.q;
+
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Spec;
 import java.util.ArrayList;
@@ -77,7 +79,7 @@ final class PathRules {
         for (ContainerPath p : allPaths(spec)) {
             if (p.path() == null || isAbsolute(p.path())) continue;
             out.error(out.value(p.pointer(), p.fallback()),
-                    p.label() + " \"" + p.path() + "\" is not absolute; container paths start with \"/\"");
+                    p.label() + " " + q(p.path()) + " is not absolute; container paths start with \"/\"");
         }
     }
 
@@ -85,7 +87,7 @@ final class PathRules {
         for (ContainerPath p : allPaths(spec)) {
             if (!isAbsolute(p.path()) || !hasDotDot(p.path())) continue;
             out.error(out.value(p.pointer(), p.fallback()),
-                    p.label() + " \"" + p.path() + "\" contains \"..\"; write the path it leads to");
+                    p.label() + " " + q(p.path()) + " contains \"..\"; write the path it leads to");
         }
     }
 
@@ -95,7 +97,7 @@ final class PathRules {
             String n = normalize(p.path());
             if (n.equals(p.path())) continue;
             out.error(out.value(p.pointer(), p.fallback()),
-                    p.label() + " \"" + p.path() + "\" is not normalized; write \"" + n + "\"");
+                    p.label() + " " + q(p.path()) + " is not normalized; write " + q(n));
         }
     }
 
@@ -108,7 +110,7 @@ final class PathRules {
             if (earlier == null) continue;
             Location there = out.value(earlier.pointer(), earlier.fallback());
             out.error(out.value(p.pointer(), p.fallback()),
-                    "destination \"" + n + "\" is already used by " + earlier.owner()
+                    "destination " + q(n) + " is already used by " + earlier.owner()
                             + (there.line() > 0 ? " at line " + there.line() : "")
                             + "; mount each path once");
         }

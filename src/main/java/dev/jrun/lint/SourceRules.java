@@ -1,5 +1,7 @@
 package dev.jrun.lint;
 
+import static dev.jrun.lint.Findings.q;
+
 import dev.jrun.spec.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ final class SourceRules {
             Spec.Volume v = spec.volumes().get(i);
             if (v.source() != null && !Files.exists(v.source())) {
                 out.error(out.value(SourceMap.pointer("volumes", i, "source"), v.at()),
-                        "volume source \"" + Paths.display(v.source()) + "\" does not exist");
+                        "volume source " + q(Paths.display(v.source())) + " does not exist");
             }
         }
         for (int i = 0; i < spec.files().size(); i++) {
@@ -25,10 +27,10 @@ final class SourceRules {
             if (f.source() == null) continue;
             String where = SourceMap.pointer("files", i, "source");
             if (!Files.exists(f.source())) {
-                out.error(out.value(where, f.at()), "file source \"" + Paths.display(f.source()) + "\" does not exist");
+                out.error(out.value(where, f.at()), "file source " + q(Paths.display(f.source())) + " does not exist");
             } else if (!Files.isRegularFile(f.source())) {
-                out.error(out.value(where, f.at()), "file source \"" + Paths.display(f.source())
-                        + "\" is not a regular file; bind a directory with volumes instead");
+                out.error(out.value(where, f.at()), "file source " + q(Paths.display(f.source()))
+                        + " is not a regular file; bind a directory with volumes instead");
             }
         }
     }
@@ -37,9 +39,9 @@ final class SourceRules {
         Spec.Rootfs r = spec.rootfs();
         if (r == null || r.host() || r.path() == null) return;
         if (!Files.exists(r.path())) {
-            out.error(out.value("/rootfs/path", r.at()), "rootfs \"" + Paths.display(r.path()) + "\" does not exist");
+            out.error(out.value("/rootfs/path", r.at()), "rootfs " + q(Paths.display(r.path())) + " does not exist");
         } else if (!Files.isDirectory(r.path())) {
-            out.error(out.value("/rootfs/path", r.at()), "rootfs \"" + Paths.display(r.path()) + "\" is not a directory");
+            out.error(out.value("/rootfs/path", r.at()), "rootfs " + q(Paths.display(r.path())) + " is not a directory");
         }
     }
 
@@ -54,7 +56,7 @@ final class SourceRules {
         Path root = r.host() ? Path.of("/") : r.path();
         if (root == null || !Files.isDirectory(root)) return;
         String program = p.args().get(0);
-        String where = r.host() ? "the host" : "rootfs \"" + Paths.display(root) + "\"";
+        String where = r.host() ? "the host" : "rootfs " + q(Paths.display(root));
         var at = out.value("/process/args/0", p.at());
         if (program.isEmpty()) {
             out.warning(at, "process.args[0] is empty");
@@ -62,9 +64,9 @@ final class SourceRules {
             String path = program.startsWith("/") ? program : cwd(p) + "/" + program;
             Path found = Paths.resolveIn(root, path);
             if (found == null) {
-                out.warning(at, "\"" + program + "\" does not exist in " + where);
+                out.warning(at, q(program) + " does not exist in " + where);
             } else if (Files.isDirectory(found)) {
-                out.warning(at, "\"" + program + "\" is a directory in " + where);
+                out.warning(at, q(program) + " is a directory in " + where);
             }
         } else {
             String path = searchPath(p.env());
@@ -73,7 +75,7 @@ final class SourceRules {
                 Path found = Paths.resolveIn(root, dir + "/" + program);
                 if (found != null && !Files.isDirectory(found)) return;
             }
-            out.warning(at, "\"" + program + "\" is not in any PATH directory of " + where + " (PATH=" + path + ")");
+            out.warning(at, q(program) + " is not in any PATH directory of " + where + " (PATH=" + q(path) + ")");
         }
     }
 
