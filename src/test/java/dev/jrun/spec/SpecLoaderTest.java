@@ -1,0 +1,278 @@
+package dev.jrun.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** From a file to a typed Spec: defaults, paths, locations, I/O failures, the light run-time path. */
+class SpecLoaderTest {
+    private static final Path REPO = Path.of(System.getProperty("jrun.repo", ".")).toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        return p;
+    }
+
+    private static String pos(Location l) {
+        return l.line() + ":" + l.col();
+    }
+
+    @Test
+    void everyExampleSpecLoadsCleanly() throws IOException {
+        List<Path> examples = new ArrayList<>();
+        try (Stream<Path> s = Files.list(REPO.resolve("specs"))) {
+            s.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).sorted().forEach(examples::add);
+        }
+        assertTrue(examples.size() >= 8, examples::toString);
+        for (Path p : examples) {
+            SpecLoader.Result r = SpecLoader.load(p);
+            assertEquals(List.of(), r.diagnostics(), p::toString);
+            assertNotNull(r.spec(), p::toString);
+            assertTrue(Files.readString(p).contains("$schema"), p + " names the schema for editors");
+        }
+    }
+
+    @Test
+    void defaultsAreApplied() throws IOException {
+        Spec s = SpecLoader.load(write("m.yaml", "version: 1\nname: min\nrootfs: {path: root}\nprocess: {args: [/bin/true]}\n")).spec();
+        assertEquals(1, s.version());
+        assertEquals("min", s.hostname());
+        assertNull(s.domainname());
+        assertEquals(EnumSet.allOf(Namespace.class), s.namespaces());
+        assertTrue(s.idMappings().isDefault());
+        assertTrue(s.defaultMounts());
+        assertEquals(List.of(), s.mounts());
+        assertEquals(List.of(), s.files());
+        assertEquals(List.of(), s.volumes());
+        assertEquals(List.of("/bin/true"), s.process().args());
+        assertEquals(Map.of(), s.process().env());
+        assertEquals("/", s.process().cwd());
+        assertEquals(0, s.process().user().uid());
+        assertEquals(0, s.process().user().gid());
+        assertFalse(s.process().terminal());
+        assertTrue(s.process().init());
+        assertEquals(Spec.NetworkMode.NONE, s.network().mode());
+        assertTrue(s.rootfs().readonly());
+        assertTrue(s.rootfs().pivot());
+        assertFalse(s.rootfs().host());
+    }
+
+    @Test
+    void everyFieldIsRead() throws IOException {
+        Spec s = SpecLoader.load(write("f.yaml", """
+                version: 1
+                name: full
+                rootfs: {path: r, readonly: false, pivot: false}
+                hostname: h
+                domainname: d
+                namespaces: [net, user, mount]
+                idMappings:
+                  uid: [{container: 0, host: 100000, size: 65536}]
+                  gid: [{container: 0, host: 200000, size: 10}, {container: 10, host: 5, size: 1}]
+                defaultMounts: false
+                mounts:
+                  - {destination: /t, type: tmpfs, source: tmpfs, options: [nosuid, size=1m]}
+                files:
+                  - {destination: /etc/motd, content: hi}
+                volumes:
+                  - {source: /srv, destination: /srv, readonly: true}
+                process:
+                  args: [sh, -c, 'exit 3']
+                  env: {A: "1", B: two}
+                  cwd: /tmp
+                  user: {uid: 1000, gid: 100, additionalGids: [5, 6]}
+                  terminal: true
+                  init: false
+                network: {mode: host}
+                """)).spec();
+        assertFalse(s.rootfs().readonly());
+        assertFalse(s.rootfs().pivot());
+        assertEquals("h", s.hostname());
+        assertEquals("d", s.domainname());
+        assertEquals(EnumSet.of(Namespace.USER, Namespace.MOUNT, Namespace.NET), s.namespaces());
+        assertEquals(List.of(new Spec.IdMap(0, 100000, 65536, s.idMappings().uid().get(0).at())), s.idMappings().uid());
+        assertEquals(2, s.idMappings().gid().size());
+        assertEquals(5, s.idMappings().gid().get(1).host());
+        assertFalse(s.defaultMounts());
+        Spec.Mount m = s.mounts().get(0);
+        assertEquals(List.of("/t", "tmpfs", "tmpfs", List.of("nosuid", "size=1m")), List.of(m.destination(), m.type(), m.source(), m.options()));
+        assertEquals("hi", s.files().get(0).content());
+        assertNull(s.files().get(0).source());
+        assertEquals(Path.of("/srv"), s.volumes().get(0).source());
+        assertTrue(s.volumes().get(0).readonly());
+        assertEquals(List.of("sh", "-c", "exit 3"), s.process().args());
+        assertEquals(List.of("A", "B"), List.copyOf(s.process().env().keySet()), "env keeps the spec's order");
+        assertEquals(new Spec.User(1000, 100, List.of(5L, 6L), s.process().user().at()), s.process().user());
+        assertTrue(s.process().terminal());
+        assertFalse(s.process().init());
+        assertEquals(Spec.NetworkMode.HOST, s.network().mode());
+    }
+
+    @Test
+    void hostRootHasNoPath() throws IOException {
+        Spec s = SpecLoader.load(write("h.json", "{\"version\":1,\"name\":\"h\",\"rootfs\":{\"host\":true},\"process\":{\"args\":[\"ls\"]}}")).spec();
+        assertTrue(s.rootfs().host());
+        assertNull(s.rootfs().path());
+    }
+
+    @Test
+    void hostPathsResolveAgainstTheSpecsFolder() throws IOException {
+        Path spec = write("sub/dir/p.yaml", """
+                version: 1
+                name: p
+                rootfs: {path: ../rootfs}
+                files: [{destination: /etc/x, source: ./conf/x}]
+                volumes: [{source: data, destination: /d}, {source: /abs/../srv, destination: /s}]
+                mounts: [{destination: /b, source: relative/not/resolved}]
+                process: {args: [a]}
+                """);
+        Spec s = SpecLoader.load(spec).spec();
+        assertEquals(dir.resolve("sub/rootfs"), s.rootfs().path());
+        assertEquals(dir.resolve("sub/dir/conf/x"), s.files().get(0).source());
+        assertEquals(dir.resolve("sub/dir/data"), s.volumes().get(0).source());
+        assertEquals(Path.of("/srv"), s.volumes().get(1).source());
+        assertEquals("relative/not/resolved", s.mounts().get(0).source(), "a mount source may be a device or fs name");
+        assertEquals(spec, s.file());
+    }
+
+    @Test
+    void relativeSpecFileNamesStayAsGivenInLocations() {
+        SpecLoader.Result r = SpecLoader.load(Path.of("specs/x.yaml"), "version: 1\nname: x\nrootfs: {path: r}\nprocess: {args: [a]}\n");
+        assertEquals("specs/x.yaml:1:1", r.spec().at().toString());
+        assertEquals(Path.of("specs/r").toAbsolutePath().normalize(), r.spec().rootfs().path());
+    }
+
+    @Test
+    void elementsCarryTheirNodesLocation() throws IOException {
+        Spec s = SpecLoader.load(write("l.yaml", """
+                # comment
+                version: 1
+                name: l
+                rootfs:
+                  path: r
+                mounts:
+                  - destination: /a
+                  - {destination: /b}
+                volumes:
+                  - source: v
+                    destination: /v
+                process:
+                  args: [a]
+                """)).spec();
+        assertEquals("2:1", pos(s.at()));
+        assertEquals("5:3", pos(s.rootfs().at()));
+        assertEquals("7:5", pos(s.mounts().get(0).at()));
+        assertEquals("8:5", pos(s.mounts().get(1).at()));
+        assertEquals("10:5", pos(s.volumes().get(0).at()));
+        assertEquals("13:3", pos(s.process().at()));
+    }
+
+    @Test
+    void ioProblemsAreFindings() throws IOException {
+        SpecLoader.Result r = SpecLoader.load(dir.resolve("missing.yaml"));
+        assertEquals("io", r.diagnostics().get(0).ruleId());
+        assertEquals(dir.resolve("missing.yaml") + ": error: no such file [io]", r.diagnostics().get(0).toString());
+        assertNull(r.tree());
+
+        Files.createDirectory(dir.resolve("d.yaml"));
+        assertEquals("is a directory, not a spec file", SpecLoader.load(dir.resolve("d.yaml")).diagnostics().get(0).message());
+
+        assertEquals("file-type", SpecLoader.load(write("README.md", "# hi")).diagnostics().get(0).ruleId());
+    }
+
+    @Test
+    void unreadableFileIsAFinding() throws IOException {
+        assumeFalse("root".equals(System.getProperty("user.name")), "root reads any file");
+        Path p = write("secret.yaml", "a: 1\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("---------"));
+        assertEquals("permission denied", SpecLoader.load(p).diagnostics().get(0).message());
+    }
+
+    @Test
+    void aHugeFileIsRefusedWithoutReadingIt() throws IOException {
+        Path p = dir.resolve("huge.yaml");
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: 3 GiB, no disk used
+        }
+        SpecLoader.Result r = SpecLoader.load(p);
+        assertEquals(1, r.diagnostics().size());
+        assertEquals("spec-too-large", r.diagnostics().get(0).ruleId());
+        assertTrue(r.diagnostics().get(0).message().contains("3,221,225,472 bytes"));
+    }
+
+    @Test
+    void withoutSchemaValidationTypesAreStillChecked() throws IOException {
+        Path p = write("t.yaml", """
+                version: 1
+                name: t
+                rootfs: {path: r, readonly: "yes"}
+                namespaces: [user, nett]
+                idMappings: {uid: [{container: 0, host: 99999999999999999999, size: 1}]}
+                process:
+                  args: sh
+                  env: {N: 1}
+                network: {mode: fast}
+                """);
+        SpecLoader.Result r = SpecLoader.load(p, false);
+        assertNull(r.spec());
+        assertEquals(List.of(
+                        "3:29 schema-type rootfs.readonly: expected true or false, found a string \"yes\"; write true or false without quotes",
+                        "4:20 schema-enum namespaces[1]: \"nett\" is not one of user, mount, uts, ipc, pid, net, cgroup",
+                        "5:41 schema-range idMappings.uid[0].host: 99999999999999999999 is outside 0..4294967294",
+                        "7:9 schema-type process.args: expected a list, found a string \"sh\"; write a list, e.g. [\"sh\"]",
+                        "8:12 schema-type process.env.N: expected a string, found an integer 1; quote it: \"1\"",
+                        "9:17 schema-enum network.mode: \"fast\" is not one of none, host, bridge, slirp"),
+                r.diagnostics().stream().map(d -> pos(d.at()) + " " + d.ruleId() + " " + d.message()).toList());
+    }
+
+    @Test
+    void withoutSchemaValidationUnknownKeysAreIgnored() throws IOException {
+        Path p = write("u.yaml", "version: 1\nname: u\nrootfs: {path: r}\nprocess: {args: [a]}\nextra: 1\n");
+        assertNotNull(SpecLoader.load(p, false).spec());
+        assertEquals("schema-unknown-key", SpecLoader.load(p, true).diagnostics().get(0).ruleId());
+    }
+
+    @Test
+    void missingRequiredKeysWithoutSchema() throws IOException {
+        SpecLoader.Result r = SpecLoader.load(write("r.yaml", "version: 1\nname: r\nprocess: {cwd: /}\n"), false);
+        assertEquals(List.of("missing required key \"rootfs\" in the spec root", "missing required key \"args\" in process"),
+                r.diagnostics().stream().map(Diagnostic::message).toList());
+    }
+
+    @Test
+    void nulCharactersInStringsAreRefused() {
+        SpecLoader.Result r = SpecLoader.load(Path.of("n.yaml"), "version: 1\nname: n\nrootfs: {path: r}\nprocess: {args: [\"a\\0b\"]}\n");
+        assertNull(r.spec());
+        assertEquals("4:18 nul-char process.args[0]: contains a NUL character",
+                pos(r.diagnostics().get(0).at()) + " " + r.diagnostics().get(0).ruleId() + " " + r.diagnostics().get(0).message());
+    }
+
+    @Test
+    void readerErrorsStopBeforeTheSchema() {
+        SpecLoader.Result r = SpecLoader.load(Path.of("d.yaml"), "version: 1\nversion: 1\n");
+        assertEquals(List.of("duplicate-key"), r.diagnostics().stream().map(Diagnostic::ruleId).toList(),
+                "no schema-required noise about a document that is already broken");
+        assertNotNull(r.tree(), "lint can still locate things in it");
+    }
+}
