@@ -38,9 +38,7 @@ public final class Linter {
     public static List<Diagnostic> lintFile(Path file) {
         List<Diagnostic> all = new ArrayList<>();
         try {
-            SpecLoader.Result r = SpecLoader.load(file);
-            all.addAll(r.diagnostics());
-            if (r.spec() != null) all.addAll(check(r.spec(), sourceMap(r.tree())));
+            all.addAll(check(SpecLoader.load(file)));
         } catch (RuntimeException e) {
             // The front end turns every bad input into findings; this is a bug there, shown as one.
             all.add(Diagnostic.error(Location.unknown(file.toString()), "internal", "internal error while linting: " + e));
@@ -112,6 +110,13 @@ public final class Linter {
         }
     }
 
+    /** A loaded spec's findings: the front end's, then the rules' when there is a model. */
+    public static List<Diagnostic> check(SpecLoader.Result loaded) {
+        List<Diagnostic> all = new ArrayList<>(loaded.diagnostics());
+        if (loaded.spec() != null) all.addAll(check(loaded.spec(), sourceMap(loaded.tree())));
+        return all;
+    }
+
     /** The findings of every rule in {@link Rules#ALL} about one schema-valid spec, sorted. */
     public static List<Diagnostic> check(Spec spec, SourceMap source) {
         Findings out = new Findings(spec, source);
@@ -130,7 +135,7 @@ public final class Linter {
     }
 
     /** The front end's tree as rules see it: exact positions, null where the document has no node. */
-    static SourceMap sourceMap(SourceTree tree) {
+    public static SourceMap sourceMap(SourceTree tree) {
         if (tree == null) return SourceMap.NONE;
         return new SourceMap() {
             @Override
