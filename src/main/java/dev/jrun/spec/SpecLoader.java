@@ -74,7 +74,9 @@ public final class SpecLoader {
         if (tree == null || parsed.hasErrors()) return new Result(null, out, tree);
         if (validateSchema) {
             out.addAll(SpecSchema.validate(tree));
-            if (out.stream().anyMatch(Diagnostic::isError)) return new Result(null, out, tree);
+            for (Diagnostic d : out) {
+                if (d.isError()) return new Result(null, out, tree);
+            }
         }
         Spec spec = new ModelBuilder(tree, file, out).build();
         return new Result(spec, out, tree);
