@@ -48,10 +48,14 @@ public final class DidYouMean {
         return d[n][m];
     }
 
-    /** {@code "text"} with quotes, backslashes and control characters escaped, for one-line messages. */
+    /**
+     * {@code "text"} with quotes, backslashes and control characters escaped, for one-line
+     * messages; text longer than 80 characters is cut with "...", a message is not a dump.
+     */
     public static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int n = Math.min(s.length(), 80);
+        StringBuilder b = new StringBuilder(n + 8).append('"');
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> b.append("\\\"");
@@ -65,6 +69,7 @@ public final class DidYouMean {
                 }
             }
         }
+        if (n < s.length()) b.append("...");
         return b.append('"').toString();
     }
 }

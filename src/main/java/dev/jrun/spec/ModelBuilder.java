@@ -286,7 +286,7 @@ final class ModelBuilder {
             return null;
         }
         Object v = s.value();
-        BigInteger big = v instanceof BigInteger b ? b : BigInteger.valueOf((Long) v);
+        BigInteger big = v instanceof BigInteger b ? b : v instanceof Long l ? BigInteger.valueOf(l) : Node.Scalar.integral(v);
         if (big.compareTo(BigInteger.valueOf(min)) < 0 || big.compareTo(BigInteger.valueOf(max)) > 0) {
             out.add(Diagnostic.error(n.at(), "schema-range",
                     SourceTree.humanPath(ptr) + ": " + big + " is outside " + min + ".." + max));

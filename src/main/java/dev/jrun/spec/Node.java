@@ -1,5 +1,7 @@
 package dev.jrun.spec;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +53,22 @@ public sealed interface Node {
      * typed it, or null. YAML's {@code yes}/{@code on} are strings (YAML 1.2), quoted numbers too.
      */
     record Scalar(Object value, Location at) implements Node {
+        /** An integer, or a number with no fraction such as 1.0 (JSON Schema counts it as an integer). */
         public boolean isInteger() {
-            return value instanceof Long || value instanceof java.math.BigInteger;
+            return value instanceof Long || value instanceof BigInteger || integral(value) != null;
+        }
+
+        /**
+         * {@code v} as a BigInteger when it is a decimal with no fraction and at most 30 digits,
+         * else null. The bound matters: {@code 1e30000000} is a short text whose BigInteger
+         * takes seconds to compute.
+         */
+        static BigInteger integral(Object v) {
+            if (!(v instanceof BigDecimal d)) return null;
+            if (d.signum() == 0) return BigInteger.ZERO;
+            if (d.precision() - d.scale() > 30) return null;
+            BigDecimal s = d.stripTrailingZeros();
+            return s.scale() <= 0 ? s.toBigIntegerExact() : null;
         }
 
         @Override
@@ -65,7 +81,7 @@ public sealed interface Node {
 
         /** The value as a reader would write it: strings quoted, the rest as is. */
         public String show() {
-            if (value instanceof String s) return DidYouMean.quote(s.length() > 40 ? s.substring(0, 37) + "..." : s);
+            if (value instanceof String s) return DidYouMean.quote(s);
             return String.valueOf(value);
         }
     }

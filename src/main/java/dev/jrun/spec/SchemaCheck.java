@@ -1,7 +1,7 @@
 package dev.jrun.spec;
 
 import java.io.ByteArrayInputStream;
-import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -80,14 +80,8 @@ final class SchemaCheck {
         Object v = ((Node.Scalar) n).value();
         if (v == null) return JSONObject.NULL;
         // 1.0 is an integer to JSON Schema; let everit see it as one.
-        if (v instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0) {
-            try {
-                return d.toBigIntegerExact();
-            } catch (ArithmeticException ignored) {
-                return d;
-            }
-        }
-        return v;
+        BigInteger i = Node.Scalar.integral(v);
+        return i != null ? i : v;
     }
 
     private static final class Rewriter {

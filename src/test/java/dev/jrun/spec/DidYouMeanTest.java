@@ -19,6 +19,11 @@ class DidYouMeanTest {
     }
 
     @Test
+    void aHugeWordIsNoWork() {
+        assertNull(DidYouMean.closest("m".repeat(1 << 20), KEYS));
+    }
+
+    @Test
     void unrelatedWordsGetNoSuggestion() {
         assertNull(DidYouMean.closest("xyz", KEYS));
         assertNull(DidYouMean.closest("env", KEYS));
@@ -37,5 +42,6 @@ class DidYouMeanTest {
     @Test
     void quotingKeepsMessagesOnOneLine() {
         assertEquals("\"a\\nb\\t\\\"c\\\"\\u0000\"", DidYouMean.quote("a\nb\t\"c\"\0"));
+        assertEquals("\"" + "x".repeat(80) + "...\"", DidYouMean.quote("x".repeat(1 << 20)));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -12,6 +13,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -266,6 +268,31 @@ class SpecLoaderTest {
         assertNull(r.spec());
         assertEquals("4:18 nul-char process.args[0]: contains a NUL character",
                 pos(r.diagnostics().get(0).at()) + " " + r.diagnostics().get(0).ruleId() + " " + r.diagnostics().get(0).message());
+    }
+
+    @Test
+    void numbersWithoutAFractionAreIntegers() {
+        SpecLoader.Result r = SpecLoader.load(Path.of("i.yaml"),
+                "version: 1.0\nname: i\nrootfs: {path: r}\nprocess: {args: [a], user: {uid: 1e3, gid: 0}}\n");
+        assertEquals(List.of(), r.diagnostics());
+        assertEquals(1000, r.spec().process().user().uid());
+        r = SpecLoader.load(Path.of("i.yaml"), "version: 1\nname: i\nrootfs: {path: r}\nprocess: {args: [a], user: {uid: 1.5, gid: 0}}\n");
+        assertEquals("process.user.uid: expected an integer, found a number 1.5", r.diagnostics().get(0).message());
+    }
+
+    /** A short number text can stand for a gigantic integer; expanding it would take seconds. */
+    @Test
+    void hugeExponentsAreRejectedQuickly() {
+        for (String v : List.of("1e30000000", "-1e30000000", "1e-30000000", "9e999999999")) {
+            for (boolean schema : List.of(true, false)) {
+                String text = "version: 1\nname: i\nrootfs: {path: r}\nprocess: {args: [a], user: {uid: " + v + ", gid: 0}}\n";
+                SpecLoader.Result r = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> schema
+                        ? SpecLoader.load(Path.of("i.yaml"), text)
+                        : SpecLoader.load(Files.writeString(dir.resolve("i.yaml"), text), false));
+                assertNull(r.spec(), v);
+                assertEquals("4:34", pos(r.diagnostics().get(0).at()), v);
+            }
+        }
     }
 
     @Test
