@@ -20,7 +20,7 @@ public final class RuleDocs {
     private static Map<String, String> frontEnd() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("io", "the spec file can be read");
-        m.put("file-type", "a spec file is named *.yaml, *.yml or *.json");
+        m.put("file-type", "a spec file ends in .yaml, .yml or .json");
         m.put("spec-too-large", "a spec is at most 1 MiB");
         m.put("not-utf8", "a spec is UTF-8 text");
         m.put("empty-spec", "a spec is not empty");
