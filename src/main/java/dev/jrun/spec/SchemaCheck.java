@@ -36,6 +36,8 @@ final class SchemaCheck {
     private static final Pattern QUOTED_KEY = Pattern.compile("key \\[(.*)\\]", Pattern.DOTALL);
     private static final Pattern EXPECTED_TYPE = Pattern.compile("expected type: (\\w+)");
     private static final Pattern INDEX = Pattern.compile("\\[\\d+\\]");
+    /** Past this many findings a file is not a spec with mistakes but something else entirely. */
+    static final int MAX_REPORTED = 50;
 
     private SchemaCheck() {}
 
@@ -107,6 +109,13 @@ final class SchemaCheck {
                 if (seen.add(f.d().at() + "\0" + f.d().message())) out.add(f.d());
             }
             out.sort(Comparator.naturalOrder());
+            if (out.size() > MAX_REPORTED) {
+                int more = out.size() - MAX_REPORTED;
+                Location at = out.get(MAX_REPORTED).at();
+                out = new ArrayList<>(out.subList(0, MAX_REPORTED));
+                out.add(Diagnostic.error(at, "too-many-errors", String.format(java.util.Locale.ROOT,
+                        "%,d more schema errors from here on are not shown", more)));
+            }
             return out;
         }
 

@@ -43,6 +43,11 @@ public final class SpecReader {
     public static final int MAX_BYTES = 1 << 20;
     /** Containers nested deeper than this are refused; a real spec nests 4 deep. */
     public static final int MAX_DEPTH = 64;
+    /**
+     * More values than this are refused: a real spec has a few hundred, and a 1 MiB file of
+     * tiny values would otherwise cost everit seconds and hundreds of MiB.
+     */
+    public static final int MAX_VALUES = 10_000;
     /** Stop reporting after this many findings: past it, they are one mistake's echoes. */
     private static final int MAX_FINDINGS = 20;
     private static final String CORE_TAG = "tag:yaml.org,2002:";
@@ -217,6 +222,7 @@ public final class SpecReader {
         private final String text;
         private final List<Diagnostic> out;
         private JsonParser p;
+        private int values;
 
         Builder(String file, SourceTree.Format format, String text, List<Diagnostic> out) {
             this.file = file;
@@ -269,6 +275,11 @@ public final class SpecReader {
 
         private Node value(JsonToken t, int depth) throws IOException {
             Location at = here();
+            if (++values > MAX_VALUES) {
+                out.add(Diagnostic.error(at, "spec-too-large", String.format(Locale.ROOT,
+                        "more than %,d values; a spec is far smaller than this", MAX_VALUES)));
+                throw new Stop();
+            }
             checkTag(at);
             switch (t) {
                 case START_OBJECT: {

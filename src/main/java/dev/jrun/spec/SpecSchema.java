@@ -45,7 +45,8 @@ public final class SpecSchema {
      *
      * <p>Rule ids: {@code schema-unknown-key}, {@code schema-required}, {@code schema-type},
      * {@code schema-enum}, {@code schema-pattern}, {@code schema-range}, {@code schema-unique},
-     * {@code schema-one-of}, and {@code schema} for anything else.
+     * {@code schema-one-of}, {@code schema} for anything else, and {@code too-many-errors} in
+     * place of all findings after the first 50.
      */
     public static List<Diagnostic> validate(SourceTree tree) {
         return SchemaCheck.validate(tree);

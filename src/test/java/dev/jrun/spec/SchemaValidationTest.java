@@ -103,6 +103,15 @@ class SchemaValidationTest {
     }
 
     @Test
+    void aFloodOfErrorsIsCut() {
+        StringBuilder b = new StringBuilder(HEAD);
+        for (int i = 0; i < 500; i++) b.append("k").append(i).append(": 1\n");
+        List<String> e = errors("s.yaml", b.toString());
+        assertEquals(51, e.size());
+        assertEquals("s.yaml:55:1: error: 450 more schema errors from here on are not shown [too-many-errors]", e.get(50));
+    }
+
+    @Test
     void jsonSpecsSpeakJson() {
         assertEquals(List.of("s.json:1:37: error: rootfs: expected an object, found an array [schema-type]"),
                 errors("s.json", "{\"version\":1,\"name\":\"x\",\"rootfs\":   [],\"process\":{\"args\":[\"a\"]}}"));

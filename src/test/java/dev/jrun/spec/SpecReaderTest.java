@@ -246,6 +246,14 @@ class SpecReaderTest {
     }
 
     @Test
+    void tooManyValuesAreRefused() {
+        String many = "a: [" + "1, ".repeat(SpecReader.MAX_VALUES) + "1]\n";
+        Diagnostic d = single(read("many.yaml", many), "spec-too-large");
+        assertEquals(1, d.at().line());
+        assertNotNull(read("ok.yaml", "a: [" + "1, ".repeat(SpecReader.MAX_VALUES - 10) + "1]\n").tree());
+    }
+
+    @Test
     void invalidUtf8NamesTheByteAndItsPlace() {
         Diagnostic d = single(read("s.yaml", new byte[] {'a', ':', ' ', '1', '\n', 'b', ':', ' ', (byte) 0xc3, 0x28}), "not-utf8");
         assertEquals("2:4", pos(d.at()));
