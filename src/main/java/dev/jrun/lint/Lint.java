@@ -1,6 +1,7 @@
 package dev.jrun.lint;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +36,10 @@ public final class Lint {
     public static int run(Options o, PrintStream out, PrintStream err) {
         long start = System.nanoTime();
         Report report;
+        if (o.paths().isEmpty() && !Files.isDirectory(DEFAULT_PATH)) {
+            err.println("jrun lint: no " + DEFAULT_PATH + "/ directory here to lint by default; name the spec files or directories");
+            return USAGE;
+        }
         try {
             report = Linter.lintPaths(o.paths().isEmpty() ? List.of(DEFAULT_PATH) : o.paths());
         } catch (LintException e) {

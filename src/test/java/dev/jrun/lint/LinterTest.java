@@ -147,6 +147,13 @@ class LinterTest {
     }
 
     @Test
+    void noPathMeansTheSpecsDirectory() throws LintException {
+        int examples = Linter.expand(List.of(Lint.DEFAULT_PATH)).size();
+        Run r = run(Format.TEXT, false);
+        assertTrue(r.err().endsWith(" in " + examples + " files\n"), r.err());
+    }
+
+    @Test
     void timingIsPrintedOnRequest() throws IOException {
         Path clean = write("clean.yaml", CLEAN);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
