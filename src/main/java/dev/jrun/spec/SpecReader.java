@@ -47,7 +47,7 @@ public final class SpecReader {
      * More values than this are refused: a real spec has a few hundred, and a 1 MiB file of
      * tiny values would otherwise cost everit seconds and hundreds of MiB.
      */
-    public static final int MAX_VALUES = 10_000;
+    public static final int MAX_VALUES = 50_000;
     /** Stop reporting after this many findings: past it, they are one mistake's echoes. */
     private static final int MAX_FINDINGS = 20;
     private static final String CORE_TAG = "tag:yaml.org,2002:";
