@@ -1,0 +1,207 @@
+package dev.jrun.runner;
+
+import static dev.jrun.runner.ChildProgram.*;
+import static dev.jrun.sys.Linux.*;
+
+import dev.jrun.sys.Errno;
+import dev.jrun.sys.Syscalls;
+
+/**
+ * The child side: one loop over a {@link ChildProgram}. It runs in a raw-cloned copy of the JVM in
+ * which only this thread exists, so it is written to need nothing from the JVM: no allocation (a
+ * GC could never finish), no exceptions, no strings, no class that {@link #rehearse} has not
+ * already loaded and linked. Every branch is exercised in the parent by {@link #rehearse} before
+ * the first fork. On failure it writes {op, errno} to the exec-status pipe and exits 125.
+ */
+public final class ChildExecutor {
+    static final int FAILED = 125;
+
+    private ChildExecutor() {}
+
+    /** Runs the program; with a real {@link Syscalls} it never returns (execve or exit_group). */
+    public static void run(Syscalls s, ChildProgram p) {
+        final int[] op = p.op;
+        final long[] a = p.args;
+        long sock = -1;
+        long pid = 0;
+        int execErr = 0;
+        for (int i = 0; i < p.count; i++) {
+            final int k = i * ARGS;
+            long r;
+            switch (op[i]) {
+                case CLOSE_RANGE -> r = s.closeRange(a[k], a[k + 1], (int) a[k + 2]);
+                case PRCTL -> r = s.prctl((int) a[k], a[k + 1], a[k + 2], a[k + 3], a[k + 4]);
+                case READ_SYNC -> {
+                    r = s.read((int) a[k], a[k + 1], 1);
+                    if (r == 0) { // SYNC_ABORT: the parent closed the pipe without a GO
+                        s.exitGroup(FAILED);
+                        return;
+                    }
+                }
+                case CLOSE -> r = s.close((int) a[k]);
+                case MOUNT -> r = s.mount(a[k], a[k + 1], a[k + 2], a[k + 3], a[k + 4]);
+                case UMOUNT2 -> r = s.umount2(a[k], (int) a[k + 1]);
+                case MKDIR -> {
+                    r = s.mkdirat(AT_FDCWD, a[k], (int) a[k + 1]);
+                    if (r == -Errno.EEXIST) r = 0;
+                }
+                case CREAT -> {
+                    r = s.openat(AT_FDCWD, a[k], O_RDONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, (int) a[k + 1]);
+                    if (r >= 0) r = s.close((int) r);
+                }
+                case SYMLINK -> r = s.symlinkat(a[k], AT_FDCWD, a[k + 1]);
+                case PIVOT_ROOT -> r = s.pivotRoot(a[k], a[k + 1]);
+                case CHROOT -> r = s.chroot(a[k]);
+                case CHDIR -> r = s.chdir(a[k]);
+                case SETHOSTNAME -> r = s.sethostname(a[k], a[k + 1]);
+                case SETDOMAINNAME -> r = s.setdomainname(a[k], a[k + 1]);
+                case SOCKET -> {
+                    r = s.socket((int) a[k], (int) a[k + 1], (int) a[k + 2]);
+                    sock = r;
+                }
+                case IOCTL_REG -> r = s.ioctl((int) sock, a[k + 1], a[k + 2]);
+                case CLOSE_REG -> r = s.close((int) sock);
+                case CAPBSET_DROP -> {
+                    r = 0;
+                    for (int cap = 0; cap <= a[k + 2] && r >= 0; cap++) {
+                        if ((a[k] & (1L << cap)) == 0) r = s.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+                    }
+                }
+                case CAPSET -> r = s.capset(a[k], a[k + 1]);
+                case SETGROUPS -> r = s.setgroups(a[k], a[k + 1]);
+                case SETRESGID -> r = s.setresgid(a[k], a[k], a[k]);
+                case SETRESUID -> r = s.setresuid(a[k], a[k], a[k]);
+                case SIGPROCMASK -> r = s.rtSigprocmask((int) a[k], a[k + 1], 0);
+                case SIGACTION -> r = s.rtSigaction((int) a[k], a[k + 1], 0);
+                case RESET_SIGNALS -> {
+                    for (int sig = 1; sig <= NSIG; sig++) {
+                        if (sig != SIGKILL && sig != SIGSTOP) s.rtSigaction(sig, a[k], 0);
+                    }
+                    r = 0;
+                }
+                case SETSID -> r = s.setsid();
+                case IOCTL -> r = s.ioctl((int) a[k], a[k + 1], a[k + 2]);
+                case DUP3 -> r = s.dup3((int) a[k], (int) a[k + 1], 0);
+                case FORK_PROCESS -> {
+                    r = s.clone(a[k]);
+                    if (r > 0) {
+                        pid = r;
+                        i = (int) a[k + 1] - 1; // the loop's i++ lands on the init's first op
+                    }
+                }
+                case EXECVE -> {
+                    r = s.execve(a[k], a[k + 1], a[k + 2]);
+                    // execvp(3): try the next PATH entry on ENOENT/ENOTDIR/EACCES, report EACCES if seen.
+                    if (r == -Errno.EACCES) execErr = Errno.EACCES;
+                    if (a[k + 3] != 0 && (r == -Errno.ENOENT || r == -Errno.ENOTDIR || r == -Errno.EACCES)) {
+                        r = 0;
+                    } else if (execErr != 0 && r == -Errno.ENOENT) {
+                        r = -execErr;
+                    } else if (r >= 0) {
+                        r = -Errno.EINVAL; // only a fake returns from a successful execve
+                    }
+                }
+                case INIT_LOOP -> {
+                    initLoop(s, a[k], a[k + 1], pid);
+                    return;
+                }
+                default -> r = -Errno.ENOSYS;
+            }
+            if (r < 0) {
+                fail(s, p, i, (int) -r);
+                return;
+            }
+        }
+        s.exitGroup(0);
+    }
+
+    /**
+     * PID 1: the six forwarded signals and SIGCHLD are blocked (before the fork, so none is lost)
+     * and taken here synchronously. Every SIGCHLD reaps whatever has exited — orphans re-parented
+     * to PID 1 included — and the process's own status ends the loop (docs/design.md explains why
+     * not the SIG_IGN auto-reap with a private exit signal: exec resets the exit signal).
+     */
+    private static void initLoop(Syscalls s, long set, long info, long pid) {
+        for (;;) {
+            long sig = s.rtSigtimedwait(set, info, 0);
+            if (sig == SIGCHLD) {
+                for (;;) {
+                    s.pokeInt(info + SI_PID, 0);
+                    long r = s.waitid(P_ALL, 0, info, WEXITED | WNOHANG | __WALL);
+                    int reaped = s.peekInt(info + SI_PID);
+                    if (r < 0 || reaped == 0) break;
+                    if (reaped == pid) {
+                        int code = s.peekInt(info + SI_CODE);
+                        int status = s.peekInt(info + SI_STATUS);
+                        s.exitGroup(code == CLD_EXITED ? status : 128 + status);
+                        return;
+                    }
+                }
+            } else if (sig > 0) {
+                s.kill((int) pid, (int) sig);
+            } else if (sig != -Errno.EINTR && sig != -Errno.EAGAIN) {
+                s.exitGroup(FAILED); // cannot happen with a valid set; never spin
+                return;
+            }
+        }
+    }
+
+    private static void fail(Syscalls s, ChildProgram p, int i, int errno) {
+        s.pokeInt(p.statusBuf, i);
+        s.pokeInt(p.statusBuf + 4, errno);
+        s.write(p.statusFd, p.statusBuf, 8);
+        s.exitGroup(FAILED);
+    }
+
+    /**
+     * Walks every branch of the program {@code times} times against a {@link Syscalls} that
+     * succeeds without doing anything, so that the loop's call sites are linked and its code
+     * compiled in the parent, where the JIT and the class loader are allowed.
+     */
+    static void rehearse(ChildProgram p, int times) {
+        Rehearsal r = new Rehearsal();
+        for (int t = 0; t < times; t++) {
+            r.forkAsChild = (t & 1) == 0;
+            run(r, p);
+        }
+    }
+
+    /** Succeeds at everything; clone alternates child/init; execve fails so the report path runs. */
+    private static final class Rehearsal implements Syscalls {
+        boolean forkAsChild;
+
+        public long read(int fd, long buf, long count) { return 1; }
+        public long write(int fd, long buf, long count) { return count; }
+        public long close(int fd) { return 0; }
+        public long closeRange(long first, long last, int flags) { return 0; }
+        public long prctl(int option, long a2, long a3, long a4, long a5) { return 0; }
+        public long mount(long source, long target, long fstype, long flags, long data) { return 0; }
+        public long umount2(long target, int flags) { return 0; }
+        public long mkdirat(int dirfd, long path, int mode) { return -Errno.EEXIST; }
+        public long openat(int dirfd, long path, int flags, int mode) { return 3; }
+        public long symlinkat(long target, int newdirfd, long linkpath) { return 0; }
+        public long pivotRoot(long newRoot, long putOld) { return 0; }
+        public long chroot(long path) { return 0; }
+        public long chdir(long path) { return 0; }
+        public long sethostname(long name, long len) { return 0; }
+        public long setdomainname(long name, long len) { return 0; }
+        public long socket(int domain, int type, int protocol) { return 3; }
+        public long ioctl(int fd, long request, long arg) { return 0; }
+        public long capset(long header, long data) { return 0; }
+        public long setgroups(long size, long list) { return 0; }
+        public long setresgid(long r, long e, long s) { return 0; }
+        public long setresuid(long r, long e, long s) { return 0; }
+        public long setsid() { return 1; }
+        public long dup3(int oldfd, int newfd, int flags) { return newfd; }
+        public long rtSigprocmask(int how, long set, long oldset) { return 0; }
+        public long rtSigaction(int sig, long act, long oldact) { return 0; }
+        public long rtSigtimedwait(long set, long info, long timeout) { return SIGCHLD; }
+        public long clone(long flags) { return forkAsChild ? 0 : 2; }
+        public long execve(long path, long argv, long envp) { return -Errno.ENOENT; }
+        public long kill(int pid, int sig) { return 0; }
+        public long waitid(int idtype, int id, long infop, int options) { return 0; }
+        public void exitGroup(int status) { }
+        public int peekInt(long address) { return 2; }
+        public void pokeInt(long address, int value) { }
+    }
+}

@@ -1,0 +1,352 @@
+package dev.jrun.runner;
+
+import static dev.jrun.sys.Linux.*;
+
+import dev.jrun.plan.Plan;
+import dev.jrun.plan.Step;
+import dev.jrun.spec.Namespace;
+import dev.jrun.sys.Errno;
+import dev.jrun.sys.Kernel;
+import dev.jrun.sys.Kernel.SyscallException;
+import dev.jrun.sys.LibcSyscalls;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The parent side of a container run (docs/design.md has the stages and the sync protocol):
+ *
+ * <ol>
+ *   <li>PREPARE: compile the plan into a {@link ChildProgram}; warm up and rehearse the child path.
+ *   <li>CLONE: raw clone(2) with the CLONE_NEW* flags; the child runs {@link ChildExecutor}.
+ *   <li>MAPS: write setgroups/uid_map/gid_map, then send SYNC_GO on the sync pipe.
+ *   <li>EXEC_STATUS: the CLOEXEC status pipe closes without a byte when the process has exec'd; an
+ *       EXEC_FAILED record {op, errno} names the failing op. No answer within the stall timeout
+ *       means the fork of the JVM got stuck: SIGKILL, reap, retry.
+ *   <li>SUPERVISE: forward signals, wait4 the child, return its status (128+N for signal N).
+ * </ol>
+ */
+public final class Runner {
+    static final int MAX_ATTEMPTS = 3;
+    static final byte SYNC_GO = 'G';
+    /** First-run rehearsals of the child loop: enough for the JIT to have compiled it (measured). */
+    static final int REHEARSALS = 200;
+
+    private static final AtomicLong RUNS = new AtomicLong();
+    private static final AtomicLong STALLS_RECOVERED = new AtomicLong();
+    private static final AtomicLong STALLS_UNRECOVERED = new AtomicLong();
+    /** Container children being supervised, for signal forwarding. */
+    private static final Set<Integer> ACTIVE = ConcurrentHashMap.newKeySet();
+    private static volatile boolean warm;
+    private static volatile boolean signalsInstalled;
+
+    private final long stallTimeoutMillis;
+
+    public Runner() {
+        this(stallTimeoutFromEnv());
+    }
+
+    public Runner(long stallTimeoutMillis) {
+        this.stallTimeoutMillis = stallTimeoutMillis;
+    }
+
+    /** Counters over this JVM's runs (the stress bench reads them; JRUN_DEBUG_STATS=1 prints them). */
+    public record Stats(long runs, long stallsRecovered, long stallsUnrecovered) {
+        @Override
+        public String toString() {
+            return "runs=" + runs + " stalls_recovered=" + stallsRecovered + " stalls_unrecovered=" + stallsUnrecovered;
+        }
+    }
+
+    public static Stats stats() {
+        return new Stats(RUNS.get(), STALLS_RECOVERED.get(), STALLS_UNRECOVERED.get());
+    }
+
+    /**
+     * Runs the plan and returns the process's exit status, or 125 after printing one line to
+     * stderr when jrun itself failed.
+     */
+    public int run(Plan plan) {
+        try {
+            return execute(plan);
+        } catch (RunnerException e) {
+            System.err.println("jrun: " + e.getMessage());
+            return 125;
+        } finally {
+            if ("1".equals(System.getenv("JRUN_DEBUG_STATS"))) System.err.println("jrun: stats: " + stats());
+        }
+    }
+
+    /** Runs the plan: the process's exit status, 128+N if signal N killed it. */
+    public int execute(Plan plan) throws RunnerException {
+        RUNS.incrementAndGet();
+        prepareJvm();
+        Path tmp = null;
+        try {
+            tmp = tempDir(plan);
+            for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+                Integer status = attempt(plan, tmp);
+                if (status != null) return status;
+                STALLS_RECOVERED.incrementAndGet();
+            }
+            STALLS_RECOVERED.addAndGet(-MAX_ATTEMPTS);
+            STALLS_UNRECOVERED.incrementAndGet();
+            throw new RunnerException(plan, -1, "the container's setup stalled before exec " + MAX_ATTEMPTS
+                    + " times (killed after " + stallTimeoutMillis + " ms each)", 0,
+                    "raise JRUN_STALL_TIMEOUT_MS if the setup is legitimately slow");
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** One clone; null when the child stalled before exec and was killed. */
+    private Integer attempt(Plan plan, Path tmp) throws RunnerException {
+        int[] sync = pipe(plan);
+        int[] status;
+        try {
+            status = pipe(plan);
+        } catch (RunnerException e) {
+            Kernel.close(sync[0]);
+            Kernel.close(sync[1]);
+            throw e;
+        }
+        int pid = -1;
+        int started = -1;
+        ChildProgram program = null;
+        try {
+            program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync[0], status[1], -1, tmp,
+                    tmp == null ? null : tmp.resolve("root"), lastCap(), ProgramBuilder.statfs(plan)));
+            if (System.getenv("JRUN_DEBUG_PROGRAM") != null) System.err.print(program);
+            ChildExecutor.rehearse(program, warm ? 1 : REHEARSALS);
+            warm = true;
+            long flags = SIGCHLD;
+            for (Namespace n : namespaces(plan)) flags |= n.cloneFlag;
+            LibcSyscalls.warmUp(1); // this thread's JNA error slot and wrappers, now, not in the child
+            long r = Kernel.cloneRaw(flags);
+            if (r == 0) {
+                try {
+                    ChildExecutor.run(LibcSyscalls.INSTANCE, program);
+                } catch (Throwable t) {
+                    // never let a copy of the JVM return into jrun's code
+                }
+                LibcSyscalls.INSTANCE.exitGroup(ChildExecutor.FAILED);
+            }
+            Kernel.close(sync[0]);
+            sync[0] = -1;
+            Kernel.close(status[1]);
+            status[1] = -1;
+            if (r < 0) throw failure(plan, CreateNamespacesIndex(plan), "clone " + namespaces(plan), (int) -r);
+            pid = (int) r;
+            started = pid;
+            ACTIVE.add(pid);
+            writeIdMaps(plan, pid);
+            Kernel.write(sync[1], new byte[] {SYNC_GO});
+            Kernel.close(sync[1]);
+            sync[1] = -1;
+            if (!Kernel.pollIn(status[0], stallTimeoutMillis)) {
+                Kernel.kill(pid, SIGKILL);
+                reap(pid);
+                pid = -1;
+                return null;
+            }
+            byte[] record = Kernel.read(status[0], 8);
+            if (record.length == 8) {
+                reap(pid);
+                pid = -1;
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(record).order(java.nio.ByteOrder.nativeOrder());
+                int op = b.getInt();
+                int errno = b.getInt();
+                throw new RunnerException(plan, program.stepOf(op), program.describe(op), errno, null);
+            }
+            deleteConfFiles(tmp); // the bind mounts hold the inodes now
+            int st = Kernel.waitFor(pid);
+            pid = -1;
+            return Kernel.exitCode(st);
+        } catch (SyscallException e) {
+            throw new RunnerException(plan, -1, e.getMessage().replaceFirst(": [A-Z0-9]+ \\(.*", ""), e.errno, null);
+        } finally {
+            if (pid > 0) { // an exception between clone and wait: leave nothing behind
+                Kernel.kill(pid, SIGKILL);
+                reap(pid);
+            }
+            if (started > 0) ACTIVE.remove(started);
+            for (int fd : sync) Kernel.close(fd);
+            for (int fd : status) Kernel.close(fd);
+            if (program != null) program.close();
+        }
+    }
+
+    private static void reap(int pid) {
+        try {
+            Kernel.waitFor(pid);
+        } catch (SyscallException ignored) {
+            // ECHILD: already reaped
+        }
+        ACTIVE.remove(pid);
+    }
+
+    private static int[] pipe(Plan plan) throws RunnerException {
+        try {
+            return Kernel.pipe();
+        } catch (SyscallException e) {
+            throw new RunnerException(plan, -1, "pipe2", e.errno, null);
+        }
+    }
+
+    private static int CreateNamespacesIndex(Plan plan) {
+        List<Step> steps = plan.steps();
+        for (int i = 0; i < steps.size(); i++) if (steps.get(i) instanceof Step.CreateNamespaces) return i;
+        return -1;
+    }
+
+    private static Set<Namespace> namespaces(Plan plan) {
+        List<Step.CreateNamespaces> c = plan.stepsOf(Step.CreateNamespaces.class);
+        return c.isEmpty() ? Set.of() : c.get(0).namespaces();
+    }
+
+    private static RunnerException failure(Plan plan, int stepIndex, String what, int errno) {
+        return new RunnerException(plan, stepIndex, what, errno, null);
+    }
+
+    /** user_namespaces(7): "deny" before gid_map when unprivileged; each map in a single write. */
+    private static void writeIdMaps(Plan plan, int pid) throws RunnerException {
+        List<Step> steps = plan.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            if (!(steps.get(i) instanceof Step.WriteIdMaps m)) continue;
+            String file = null;
+            try {
+                if (m.denySetgroups()) {
+                    file = "/proc/" + pid + "/setgroups";
+                    Kernel.writeFile(file, "deny");
+                }
+                file = "/proc/" + pid + "/uid_map";
+                Kernel.writeFile(file, mapText(m.uid()));
+                file = "/proc/" + pid + "/gid_map";
+                Kernel.writeFile(file, mapText(m.gid()));
+            } catch (SyscallException e) {
+                throw failure(plan, i, "write " + file.replace("/" + pid + "/", "/PID/"), e.errno);
+            }
+        }
+    }
+
+    private static String mapText(List<Step.IdMapLine> lines) {
+        StringBuilder b = new StringBuilder();
+        for (Step.IdMapLine l : lines) b.append(l).append('\n');
+        return b.toString();
+    }
+
+    /**
+     * A private directory (0700) for generated conf files and a host root's mount point; null when
+     * the plan needs neither. As root with a custom id map, it belongs to the host uid the
+     * container's root maps to, which must be able to reach it to bind-mount from it.
+     */
+    private static Path tempDir(Plan plan) throws RunnerException {
+        boolean conf = !plan.stepsOf(Step.ConfFile.class).isEmpty();
+        boolean hostRoot = !plan.stepsOf(Step.HostRoot.class).isEmpty();
+        if (!conf && !hostRoot) return null;
+        try {
+            Path dir = Files.createTempDirectory("jrun-", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            if (hostRoot) Files.createDirectory(dir.resolve("root"));
+            long owner = containerRootHostUid(plan);
+            if (owner >= 0) {
+                Files.setAttribute(dir, "unix:uid", (int) owner);
+                if (hostRoot) Files.setAttribute(dir.resolve("root"), "unix:uid", (int) owner);
+            }
+            return dir;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new RunnerException(plan, -1, "create a private temp dir: " + e.getMessage(), 0, "check TMPDIR / java.io.tmpdir");
+        }
+    }
+
+    private static long containerRootHostUid(Plan plan) {
+        for (Step.WriteIdMaps m : plan.stepsOf(Step.WriteIdMaps.class)) {
+            for (Step.IdMapLine l : m.uid()) {
+                if (l.container() == 0 && l.host() != 0 && !m.denySetgroups()) return l.host();
+            }
+        }
+        return -1;
+    }
+
+    private static void deleteConfFiles(Path tmp) {
+        if (tmp == null) return;
+        try (Stream<Path> s = Files.list(tmp)) {
+            s.filter(p -> p.getFileName().toString().startsWith("f")).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // deleteTree tries again at the end
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    private static int lastCap;
+
+    private static int lastCap() {
+        if (lastCap == 0) {
+            try {
+                lastCap = Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/cap_last_cap"), StandardCharsets.US_ASCII).trim());
+            } catch (IOException | NumberFormatException e) {
+                lastCap = 40; // CAP_CHECKPOINT_RESTORE, the last one in Linux 6.x
+            }
+        }
+        return lastCap;
+    }
+
+    private static void prepareJvm() {
+        if (signalsInstalled) return;
+        synchronized (Runner.class) {
+            if (signalsInstalled) return;
+            LibcSyscalls.warmUp(300);
+            installSignalForwarding();
+        }
+    }
+
+    /**
+     * Signals sent to jrun go to the container (its init forwards them on). The JVM keeps SIGQUIT
+     * (thread dumps) and SIGUSR2 for itself on HotSpot, so those two may be refused here.
+     */
+    private static void installSignalForwarding() {
+        if (signalsInstalled) return;
+        signalsInstalled = true;
+        for (String name : new String[] {"INT", "TERM", "HUP", "QUIT", "USR1", "USR2"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    if (ACTIVE.isEmpty()) {
+                        Runtime.getRuntime().halt(128 + sig.getNumber());
+                    }
+                    for (int pid : ACTIVE) Kernel.kill(pid, sig.getNumber());
+                });
+            } catch (IllegalArgumentException refused) {
+                // used by the VM
+            }
+        }
+    }
+
+    private static long stallTimeoutFromEnv() {
+        String v = System.getenv("JRUN_STALL_TIMEOUT_MS");
+        try {
+            return v == null ? 2000 : Math.max(1, Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            return 2000;
+        }
+    }
+
+    static Set<Integer> active() {
+        return ACTIVE;
+    }
+}
