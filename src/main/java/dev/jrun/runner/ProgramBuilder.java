@@ -116,6 +116,11 @@ final class ProgramBuilder {
         // CreateNamespaces and WriteIdMaps are the parent's (clone flags, /proc/PID/*_map).
         if (s instanceof Step.WriteIdMaps m) {
             denySetgroups = m.denySetgroups();
+            // After clone the child still has its host ids, which a custom map may not map (root
+            // with 0 -> 100000): files it creates would fail with EOVERFLOW. Become the namespace's
+            // root now, as runc does, where root is mapped.
+            if (maps(m.gid(), 0)) emit("setresgid 0 (in the user namespace)", SETRESGID, 0);
+            if (maps(m.uid(), 0)) emit("setresuid 0 (in the user namespace)", SETRESUID, 0);
         } else if (s instanceof Step.SetPropagation p) {
             emitP("make / " + MountFlags.describe(p.flags()), MOUNT, new long[] {str("none"), str("/"), 0, p.flags(), 0}, 0b11);
         } else if (s instanceof Step.BindRootfs b) {
@@ -153,6 +158,11 @@ final class ProgramBuilder {
         }
     }
 
+    private static boolean maps(List<Step.IdMapLine> lines, long id) {
+        for (Step.IdMapLine l : lines) if (id >= l.container() && id < l.container() + l.size()) return true;
+        return false;
+    }
+
     private void bindRootfs(Step.BindRootfs b) {
         rootHostPath = b.source();
         paths = new ContainerPaths(b.source(), Path.of(b.source()));
@@ -165,6 +175,8 @@ final class ProgramBuilder {
         paths = new ContainerPaths(root, null);
         emitP("mount tmpfs on " + root + " (host root)", MOUNT,
                 new long[] {str("tmpfs"), str(root), str("tmpfs"), MS_NOSUID | MS_NODEV, str("mode=755")}, 0b10111);
+        // Host binaries expect a /tmp to exist (as a cwd, say); it is an empty directory of the root.
+        mkdir("/tmp");
         for (String dir : h.binds()) {
             Path p = Path.of(dir);
             if (Files.isSymbolicLink(p)) { // usrmerge: /bin -> usr/bin; keep the link, not a second bind

@@ -143,7 +143,7 @@ public final class Runner {
             sync[0] = -1;
             Kernel.close(status[1]);
             status[1] = -1;
-            if (r < 0) throw failure(plan, CreateNamespacesIndex(plan), "clone " + namespaces(plan), (int) -r);
+            if (r < 0) throw cloneFailure(plan, (int) -r);
             pid = (int) r;
             started = pid;
             ACTIVE.add(pid);
@@ -212,6 +212,25 @@ public final class Runner {
         return c.isEmpty() ? Set.of() : c.get(0).namespaces();
     }
 
+    private static RunnerException cloneFailure(Plan plan, int errno) {
+        Set<Namespace> ns = namespaces(plan);
+        StringBuilder names = new StringBuilder();
+        for (Namespace n : ns) names.append(names.length() == 0 ? "" : ", ").append(n.specName());
+        String hint = null;
+        if (errno == Errno.EPERM && !ns.contains(Namespace.USER) && !ns.isEmpty() && !isRoot()) {
+            hint = "without a user namespace, creating namespaces needs root (CAP_SYS_ADMIN): add user to namespaces";
+        }
+        return new RunnerException(plan, CreateNamespacesIndex(plan), "clone with namespaces " + names, errno, hint);
+    }
+
+    private static boolean isRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static RunnerException failure(Plan plan, int stepIndex, String what, int errno) {
         return new RunnerException(plan, stepIndex, what, errno, null);
     }
@@ -232,7 +251,13 @@ public final class Runner {
                 file = "/proc/" + pid + "/gid_map";
                 Kernel.writeFile(file, mapText(m.gid()));
             } catch (SyscallException e) {
-                throw failure(plan, i, "write " + file.replace("/" + pid + "/", "/PID/"), e.errno);
+                String hint = null;
+                boolean single = m.uid().size() == 1 && m.uid().get(0).size() == 1 && m.gid().size() == 1 && m.gid().get(0).size() == 1;
+                if (e.errno == Errno.EPERM && m.denySetgroups() && !single) {
+                    hint = "an unprivileged user may map only its own uid and gid (one line of size 1); "
+                            + "wider idMappings need root (or newuidmap/newgidmap, not supported yet)";
+                }
+                throw new RunnerException(plan, i, "write " + file.replace("/" + pid + "/", "/PID/"), e.errno, hint);
             }
         }
     }
