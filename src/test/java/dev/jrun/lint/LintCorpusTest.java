@@ -112,5 +112,9 @@ class LintCorpusTest {
         long specs = corpus().stream().filter(p -> p.toString().matches(".*\\.(yaml|yml|json)$")).count();
         assertEquals(specs, r.files().size());
         assertTrue(r.errors() > 0);
+        // Files are linted in parallel; the report must still read file by file, as one at a time would.
+        List<Diagnostic> oneByOne = new ArrayList<>();
+        for (Path f : r.files()) oneByOne.addAll(Linter.lintFile(f));
+        assertEquals(text(oneByOne), text(r.diagnostics()));
     }
 }
