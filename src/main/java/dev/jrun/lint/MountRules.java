@@ -50,7 +50,7 @@ final class MountRules {
         return m.type() == null || m.type().equals("bind") || m.options().contains("bind") || m.options().contains("rbind");
     }
 
-    /** The type whose options apply: binds ignore fstype and data, whatever type says. */
+    /** The type whose options apply (never null): binds ignore fstype and data, whatever type says. */
     private static String effectiveType(Spec.Mount m) {
         return isBind(m) ? "bind" : m.type();
     }
@@ -63,7 +63,7 @@ final class MountRules {
         for (int i = 0; i < spec.mounts().size(); i++) {
             Spec.Mount m = spec.mounts().get(i);
             String type = effectiveType(m);
-            FsOptions fs = type == null ? null : TYPES.get(type);
+            FsOptions fs = TYPES.get(type);
             for (int k = 0; k < m.options().size(); k++) {
                 String problem = optionProblem(m.options().get(k), type, fs);
                 if (problem != null) out.error(optionAt(out, i, k, m), problem);
@@ -80,10 +80,10 @@ final class MountRules {
         String key = eq < 0 ? opt : opt.substring(0, eq);
         if (!KEY.matcher(key).matches()) return "malformed mount option " + q(opt);
         if (eq < 0) {
-            if (fs == null && type != null) return null;
-            if (fs != null && fs.words().contains(opt)) return null;
+            // A type jrun does not know may take any word; the kernel is the judge then.
+            if (fs == null || fs.words().contains(opt)) return null;
             Set<String> known = new TreeSet<>(FLAGS);
-            if (fs != null) known.addAll(fs.words());
+            known.addAll(fs.words());
             return "unknown mount option " + q(opt) + Suggest.hint(opt, known);
         }
         String value = opt.substring(eq + 1);
