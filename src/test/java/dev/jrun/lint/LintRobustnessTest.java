@@ -189,8 +189,9 @@ class LintRobustnessTest {
     @Test
     void thousandsOfFindingsStayBounded() throws IOException {
         List<String> lines = new ArrayList<>(List.of("version: 1", "name: many", "rootfs: {host: true}", "process: {args: [/bin/sh]}", "mounts:"));
-        for (int i = 0; i < 5000; i++) lines.add("  - {destination: /same/, type: tmpfs, options: [sizee=1, mode=9, noexce]}");
+        // 1,000 mounts stay under the front end's cap on values in a spec; each has five findings.
+        for (int i = 0; i < 1000; i++) lines.add("  - {destination: /same/, type: tmpfs, options: [sizee=1, mode=9, noexce]}");
         List<Diagnostic> found = lint(write(".yaml", String.join("\n", lines).getBytes(StandardCharsets.UTF_8)));
-        assertTrue(found.size() >= 5000, "findings: " + found.size());
+        assertEquals(5000 - 1, found.size(), "the first /same/ is not a duplicate");
     }
 }
