@@ -1,13 +1,10 @@
 package dev.jrun.cli;
 
 import dev.jrun.lint.Linter;
-import dev.jrun.lint.SourceMap;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.PlanException;
 import dev.jrun.plan.Planner;
 import dev.jrun.spec.Diagnostic;
-import dev.jrun.spec.Location;
-import dev.jrun.spec.Node;
 import dev.jrun.spec.SpecLoader;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,7 +37,7 @@ final class Pipeline {
     static Plan compile(Path file, boolean cached, PrintStream err, int failureCode) throws Failed {
         SpecLoader.Result r = cached ? SpecLoader.loadCached(file) : SpecLoader.load(file);
         List<Diagnostic> all = new ArrayList<>(r.diagnostics());
-        if (r.spec() != null) all.addAll(Linter.check(r.spec(), sourceMap(r)));
+        if (r.spec() != null) all.addAll(Linter.check(r));
         for (Diagnostic d : all) err.println(d);
         if (r.spec() == null || all.stream().anyMatch(Diagnostic::isError)) {
             throw new Failed(failureCode, all.stream().anyMatch(d -> d.ruleId().equals("io")));
@@ -51,20 +48,5 @@ final class Pipeline {
             err.println(e.at() + ": error: " + e.getMessage() + " [plan]");
             throw new Failed(failureCode, false);
         }
-    }
-
-    private static SourceMap sourceMap(SpecLoader.Result r) {
-        return new SourceMap() {
-            @Override
-            public Location value(String pointer) {
-                Node n = r.tree().node(pointer);
-                return n == null ? null : n.at();
-            }
-
-            @Override
-            public Location key(String pointer) {
-                return r.tree().node(pointer) == null ? null : r.tree().locateKey(pointer);
-            }
-        };
     }
 }

@@ -99,8 +99,6 @@ public enum Format {
     /** The SARIF log: one run, every known rule, one result per finding. */
     static final class Sarif {
         static final String SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-        /** Where rule docs live: the README's rule table, one anchor per rule id. */
-        static final String README = "https://github.com/jrun-dev/jrun/blob/main/README.md";
 
         private Sarif() {}
 
@@ -114,7 +112,9 @@ public enum Format {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("id", id);
                 r.put("shortDescription", Map.of("text", RuleDocs.summary(id)));
-                r.put("helpUri", README + "#rule-" + id);
+                // No helpUri: jrun has no canonical web home; the README in the linted repo's jrun
+                // checkout documents each rule under the anchor named here.
+                r.put("help", Map.of("text", RuleDocs.summary(id) + " (jrun README, Lint rules, #rule-" + id + ")"));
                 r.put("defaultConfiguration", Map.of("level", RuleDocs.severity(id).label()));
                 rules.add(r);
             }
@@ -131,7 +131,6 @@ public enum Format {
             Map<String, Object> driver = new LinkedHashMap<>();
             driver.put("name", "jrun");
             driver.put("version", RuleDocs.version());
-            driver.put("informationUri", README);
             driver.put("rules", rules);
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("tool", Map.of("driver", driver));

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * One line about every rule id a finding can carry: the semantic rules of {@link Rules#ALL} and
  * the checks the front end ({@code dev.jrun.spec}: reading, parsing, schema) makes before them.
- * SARIF's rule table and docs/lint-rules.md are built from it.
+ * SARIF's rule table and the README's rule table are built from it.
  */
 public final class RuleDocs {
     /** The front end's ids, as dev.jrun.spec reports them; all are errors. */
@@ -70,7 +70,7 @@ public final class RuleDocs {
         return v != null ? v : "dev";
     }
 
-    /** The Markdown table of docs/lint-rules.md, with an anchor per id for SARIF's helpUri. */
+    /** The Markdown table in the README, with an anchor per id that SARIF help texts name. */
     public static String markdown() {
         StringBuilder sb = new StringBuilder();
         sb.append("| rule | severity | checks that |\n|---|---|---|\n");
