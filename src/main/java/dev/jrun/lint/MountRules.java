@@ -2,6 +2,7 @@ package dev.jrun.lint;
 
 import static dev.jrun.lint.Findings.q;
 
+import dev.jrun.plan.MountOptions;
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Spec;
 import java.util.ArrayList;
@@ -13,17 +14,10 @@ import java.util.regex.Pattern;
 
 /**
  * The spec's {@code mounts}: types, sources and option strings, split the way mount(8) splits
- * them into mount(2) flags and filesystem data. The accepted forms match
- * {@code dev.jrun.plan.MountOptions}, so what lints clean also compiles into a plan.
+ * them into mount(2) flags and filesystem data. The flag names and value forms are
+ * {@link MountOptions}'s, so what lints clean also compiles into a plan.
  */
 final class MountRules {
-    /** Options that become mount(2) flags or a propagation change, never filesystem data. */
-    static final Set<String> FLAGS = Set.of(
-            "ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "sync", "async", "dirsync",
-            "remount", "bind", "rbind", "noatime", "atime", "nodiratime", "diratime", "relatime",
-            "norelatime", "strictatime", "nostrictatime", "nosymfollow",
-            "private", "rprivate", "slave", "rslave", "shared", "rshared", "unbindable", "runbindable");
-
     /** Filesystem options the kernel accepts, per type (its fs_parameter_spec tables). */
     private record FsOptions(Set<String> keys, Set<String> words) {}
 
@@ -38,10 +32,6 @@ final class MountRules {
             "cgroup2", new FsOptions(Set.of(), Set.of("nsdelegate", "favordynmods", "memory_localevents",
                     "memory_recursiveprot", "memory_hugetlb_accounting", "pids_localevents")));
 
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
-    private static final Pattern SIZE = Pattern.compile("[0-9]+[kKmMgG]?|[0-9]{1,3}%");
-    private static final Pattern OCTAL = Pattern.compile("0?[0-7]{1,4}");
-    private static final Pattern NUMBER = Pattern.compile("[0-9]{1,10}");
 
     private MountRules() {}
 
@@ -75,14 +65,14 @@ final class MountRules {
     private static String optionProblem(String opt, String type, FsOptions fs) {
         if (opt.isEmpty()) return "empty mount option";
         if (opt.contains(",")) return "mount option " + q(opt) + " holds a ','; list each option separately";
-        if (FLAGS.contains(opt)) return null;
+        if (MountOptions.isFlag(opt)) return null;
         int eq = opt.indexOf('=');
         String key = eq < 0 ? opt : opt.substring(0, eq);
-        if (!KEY.matcher(key).matches()) return "malformed mount option " + q(opt);
+        if (!MountOptions.DATA_KEY.matcher(key).matches()) return "malformed mount option " + q(opt);
         if (eq < 0) {
             // A type jrun does not know may take any word; the kernel is the judge then.
             if (fs == null || fs.words().contains(opt)) return null;
-            Set<String> known = new TreeSet<>(FLAGS);
+            Set<String> known = new TreeSet<>(MountOptions.flagNames());
             known.addAll(fs.words());
             return "unknown mount option " + q(opt) + Suggest.hint(opt, known);
         }
@@ -94,19 +84,19 @@ final class MountRules {
             return type + " has no option \"" + key + "=\""
                     + (hint.isEmpty() ? "; it takes " + String.join("=, ", new TreeSet<>(fs.keys())) + "=" : hint);
         }
-        if ((key.equals("uid") || key.equals("gid")) && !NUMBER.matcher(value).matches()) {
+        if ((key.equals("uid") || key.equals("gid")) && !MountOptions.NUMBER.matcher(value).matches()) {
             return key + " " + q(value) + " is not a number";
         }
         return null;
     }
 
     static void sizes(Spec spec, Findings out) {
-        eachValue(spec, out, Set.of("size", "nr_blocks", "nr_inodes"), SIZE,
+        eachValue(spec, out, Set.of("size", "nr_blocks", "nr_inodes"), MountOptions.SIZE,
                 "; write a number with an optional k, m or g suffix (64m, 1g, 65536) or a percentage of RAM (10%)");
     }
 
     static void modes(Spec spec, Findings out) {
-        eachValue(spec, out, Set.of("mode", "ptmxmode"), OCTAL, "; write an octal mode such as 0755");
+        eachValue(spec, out, Set.of("mode", "ptmxmode"), MountOptions.OCTAL, "; write an octal mode such as 0755");
     }
 
     private static void eachValue(Spec spec, Findings out, Set<String> keys, Pattern form, String hint) {

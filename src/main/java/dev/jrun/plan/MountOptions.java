@@ -5,6 +5,8 @@ import static dev.jrun.plan.MountFlags.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -44,9 +46,13 @@ public final class MountOptions {
             "shared", MS_SHARED, "rshared", MS_SHARED | MS_REC,
             "unbindable", MS_UNBINDABLE, "runbindable", MS_UNBINDABLE | MS_REC);
 
-    private static final Pattern DATA_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
-    private static final Pattern SIZE = Pattern.compile("[0-9]+[kKmMgG]?|[0-9]{1,3}%");
-    private static final Pattern OCTAL = Pattern.compile("0?[0-7]{1,4}");
+    /** The form of a filesystem option's key. */
+    public static final Pattern DATA_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+    /** size=, nr_blocks=, nr_inodes=: a number with an optional k/m/g suffix, or a percentage. */
+    public static final Pattern SIZE = Pattern.compile("[0-9]+[kKmMgG]?|[0-9]{1,3}%");
+    /** mode=, ptmxmode=: octal. */
+    public static final Pattern OCTAL = Pattern.compile("0?[0-7]{1,4}");
+    public static final Pattern NUMBER = Pattern.compile("[0-9]{1,10}");
 
     /**
      * @param flags       mount(2) flags
@@ -57,6 +63,17 @@ public final class MountOptions {
     public record Parsed(long flags, long propagation, String data, List<String> errors) {}
 
     private MountOptions() {}
+
+    /** Options that become mount(2) flags or a propagation change, never filesystem data. */
+    public static boolean isFlag(String opt) {
+        return FLAGS.containsKey(opt) || PROPAGATION.containsKey(opt);
+    }
+
+    public static Set<String> flagNames() {
+        Set<String> all = new TreeSet<>(FLAGS.keySet());
+        all.addAll(PROPAGATION.keySet());
+        return all;
+    }
 
     public static Parsed parse(List<String> options) {
         long flags = 0;
@@ -103,7 +120,7 @@ public final class MountOptions {
                 }
             }
             case "uid", "gid" -> {
-                if (!value.matches("[0-9]{1,10}")) return "bad " + key + " \"" + value + "\": use a number";
+                if (!NUMBER.matcher(value).matches()) return "bad " + key + " \"" + value + "\": use a number";
             }
             default -> {
                 if (value.isEmpty()) return "mount option \"" + opt + "\" has an empty value";

@@ -172,7 +172,8 @@ public final class Planner {
         MountOptions.Parsed o = MountOptions.parse(m.options());
         long flags = o.flags();
         String type = m.type();
-        if ("bind".equals(type) || "rbind".equals(type)) {
+        // A mount without a type is a bind mount: the format's default type is "bind".
+        if (type == null || "bind".equals(type) || "rbind".equals(type)) {
             flags |= MS_BIND | ("rbind".equals(type) ? MS_REC : 0);
             type = null;
         }
