@@ -1,5 +1,6 @@
 package dev.jrun.lint;
 
+import dev.jrun.spec.DidYouMean;
 import static dev.jrun.lint.Findings.q;
 
 import dev.jrun.plan.MountOptions;
@@ -74,13 +75,13 @@ final class MountRules {
             if (fs == null || fs.words().contains(opt)) return null;
             Set<String> known = new TreeSet<>(MountOptions.flagNames());
             known.addAll(fs.words());
-            return "unknown mount option " + q(opt) + Suggest.hint(opt, known);
+            return "unknown mount option " + q(opt) + DidYouMean.hint(opt, known);
         }
         String value = opt.substring(eq + 1);
         if (value.isEmpty()) return "mount option " + q(opt) + " has an empty value";
         if (fs != null && !fs.keys().contains(key)) {
             if (fs.keys().isEmpty()) return type + " mounts take no option \"" + key + "=\"";
-            String hint = Suggest.hint(key, fs.keys());
+            String hint = DidYouMean.hint(key, fs.keys());
             return type + " has no option \"" + key + "=\""
                     + (hint.isEmpty() ? "; it takes " + String.join("=, ", new TreeSet<>(fs.keys())) + "=" : hint);
         }
@@ -131,7 +132,7 @@ final class MountRules {
             Spec.Mount m = spec.mounts().get(i);
             if (m.type() == null || TYPES.containsKey(m.type())) continue;
             out.warning(out.value(SourceMap.pointer("mounts", i, "type"), m.at()),
-                    "unknown filesystem type " + q(m.type()) + Suggest.hint(m.type(), TYPES.keySet())
+                    "unknown filesystem type " + q(m.type()) + DidYouMean.hint(m.type(), TYPES.keySet())
                             + " (jrun knows " + String.join(", ", knownTypes()) + ")");
         }
     }

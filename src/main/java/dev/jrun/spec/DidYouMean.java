@@ -27,6 +27,12 @@ public final class DidYouMean {
         return best != null && bestDistance <= Math.max(1, word.length() / 3) ? best : null;
     }
 
+    /** {@code "; did you mean \"x\"?"}, or "" when nothing is close. */
+    public static String hint(String word, Collection<String> candidates) {
+        String c = closest(word, candidates);
+        return c == null ? "" : "; did you mean \"" + c + "\"?";
+    }
+
     /** Damerau-Levenshtein distance, optimal string alignment variant. */
     static int distance(String a, String b) {
         int n = a.length();
