@@ -105,6 +105,7 @@ public final class ChildExecutor {
                     initLoop(s, a[k], a[k + 1], pid);
                     return;
                 }
+                case STALL -> r = s.rtSigtimedwait(a[k], a[k + 1], 0);
                 default -> r = -Errno.ENOSYS;
             }
             if (r < 0) {

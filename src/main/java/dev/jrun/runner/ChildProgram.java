@@ -52,6 +52,8 @@ public final class ChildProgram implements AutoCloseable {
     static final int EXECVE = 30;
     /** PID 1's loop: sigwaitinfo, forward, collect the process's status and exit with it. */
     static final int INIT_LOOP = 31;
+    /** Blocks forever in rt_sigtimedwait on an empty set: fault injection for the watchdog's tests. */
+    static final int STALL = 32;
 
     final int[] op;
     final long[] args;

@@ -35,6 +35,8 @@ final class ProgramBuilder {
             /** The empty host directory a {@code rootfs: {host: true}} root is built on. */
             Path hostRootDir,
             int lastCap,
+            /** Test-only fault injection: the child stalls right after SYNC_GO. */
+            boolean stall,
             /** Locked-flag lookup (statfs), injectable so unit tests need no particular host. */
             LockedFlags lockedFlags) {}
 
@@ -110,6 +112,10 @@ final class ProgramBuilder {
         emit("prctl PR_SET_PDEATHSIG", PRCTL, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         emitP("wait for the parent (id maps)", READ_SYNC, new long[] {setup.syncFd(), syncBuf}, 0b10);
         emit("close sync pipe", CLOSE, setup.syncFd());
+        if (setup.stall()) {
+            int none = arena.zeroed(Math.max(8, SIGINFO_SIZE));
+            emitP("stall (fault injection)", STALL, new long[] {none, none}, 0b11);
+        }
     }
 
     private void compile(Step s) throws RunnerException {

@@ -49,6 +49,8 @@ public final class Runner {
     private static volatile boolean signalsInstalled;
 
     private final long stallTimeoutMillis;
+    /** Test-only: how many attempts of the next runs stall on purpose (the watchdog's tests). */
+    private int injectedStalls;
 
     public Runner() {
         this(stallTimeoutFromEnv());
@@ -56,6 +58,12 @@ public final class Runner {
 
     public Runner(long stallTimeoutMillis) {
         this.stallTimeoutMillis = stallTimeoutMillis;
+    }
+
+    /** Makes the next {@code attempts} children stall after SYNC_GO, to test the watchdog. */
+    Runner injectStalls(int attempts) {
+        this.injectedStalls = attempts;
+        return this;
     }
 
     /** Counters over this JVM's runs (the stress bench reads them; JRUN_DEBUG_STATS=1 prints them). */
@@ -123,7 +131,8 @@ public final class Runner {
         ChildProgram program = null;
         try {
             program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync[0], status[1], -1, tmp,
-                    tmp == null ? null : tmp.resolve("root"), lastCap(), ProgramBuilder.statfs(plan)));
+                    tmp == null ? null : tmp.resolve("root"), lastCap(), injectedStalls > 0, ProgramBuilder.statfs(plan)));
+            if (injectedStalls > 0) injectedStalls--;
             if (System.getenv("JRUN_DEBUG_PROGRAM") != null) System.err.print(program);
             ChildExecutor.rehearse(program, warm ? 1 : REHEARSALS);
             warm = true;

@@ -1,0 +1,209 @@
+package dev.jrun.runner;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs the real CLI ({@code dev.jrun.cli.Main}) in a fresh JVM, as root or as nobody (uid 65534
+ * through setpriv), on specs written to a world-readable temp dir. The classes and jars are copied
+ * there too, because a checkout may live under a directory nobody cannot enter.
+ */
+final class Jrun {
+    enum Mode { ROOT, ROOTLESS }
+
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    static final int NOBODY = 65534;
+    private static Path home;
+    private static String classpath;
+    private static Path rootfs;
+
+    /** The shared set-up: one copy of the classpath and (if needed) of the rootfs per test JVM. */
+    static synchronized Path home() throws IOException, InterruptedException {
+        if (home != null) return home;
+        assumeTrue(isRoot(), "the container tests need root (they also run rootless through setpriv)");
+        home = Files.createTempDirectory("jrun-it-");
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path lib = Files.createDirectory(home.resolve("lib"));
+        List<String> cp = new ArrayList<>();
+        int n = 0;
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(e);
+            if (e.contains("test-classes") || e.contains("junit") || e.contains("opentest4j") || e.contains("apiguardian")) continue;
+            Path to = lib.resolve((n++) + "-" + p.getFileName());
+            if (Files.isDirectory(p)) copyTree(p, to); else Files.copy(p, to);
+            cp.add(to.toString());
+        }
+        classpath = String.join(":", cp);
+        Path built = Path.of(System.getProperty("jrun.repo", "."), "build/rootfs");
+        assumeTrue(Files.isExecutable(built.resolve("bin/busybox")), "no test rootfs at " + built + ": run make rootfs");
+        if (sh(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "test", "-x",
+                built.resolve("bin/busybox").toString())) == 0) {
+            rootfs = built;
+        } else {
+            rootfs = home.resolve("rootfs");
+            assumeTrue(sh(List.of("cp", "-a", built.toString(), rootfs.toString())) == 0, "cannot copy the rootfs");
+        }
+        sh(List.of("chmod", "-R", "a+rX", home.toString()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(home)));
+        return home;
+    }
+
+    static Path rootfs() throws IOException, InterruptedException {
+        home();
+        return rootfs;
+    }
+
+    /** A fresh world-writable directory (sticky, like /tmp) for one test's spec, volumes and temp files. */
+    static Path workdir() throws IOException, InterruptedException {
+        Path d = home().resolve("w-" + UUID.randomUUID());
+        Files.createDirectory(d);
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.createDirectory(d.resolve("tmp"));
+        Files.setPosixFilePermissions(d.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        return d;
+    }
+
+    /** Starts {@code jrun SPEC} where SPEC is {@code yaml} written to {@code dir/spec.yaml}. */
+    static Process start(Mode mode, Path dir, String yaml) throws IOException, InterruptedException {
+        Path spec = dir.resolve("spec.yaml");
+        Files.writeString(spec, yaml);
+        List<String> cmd = new ArrayList<>();
+        if (mode == Mode.ROOTLESS) cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-Djna.platform.library.path=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:/usr/lib64:/lib:/usr/lib",
+                "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-cp", classpath, "dev.jrun.cli.Main", spec.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        pb.environment().put("XDG_CACHE_HOME", dir.resolve("tmp").toString());
+        pb.environment().remove("JRUN_DEBUG_STATS");
+        return pb.start();
+    }
+
+    static Result finish(Process p, Path dir) throws IOException, InterruptedException {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("jrun did not finish in 30 s:\n" + Files.readString(dir.resolve("err")));
+        }
+        return new Result(p.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")));
+    }
+
+    static Result run(Mode mode, Path dir, String yaml) throws IOException, InterruptedException {
+        return finish(start(mode, dir, yaml), dir);
+    }
+
+    /** The spec jrun's tests start from: the busybox rootfs and a shell script as the process. */
+    static String spec(String script, String... extraTopLevel) throws IOException, InterruptedException {
+        StringBuilder b = new StringBuilder("version: 1\nname: it\n");
+        boolean ownRootfs = false;
+        boolean ownProcess = false;
+        for (String e : extraTopLevel) {
+            ownRootfs |= e.startsWith("rootfs:");
+            ownProcess |= e.startsWith("process:");
+        }
+        if (!ownRootfs) b.append("rootfs:\n  path: ").append(rootfs()).append('\n');
+        for (String e : extraTopLevel) b.append(e).append('\n');
+        if (!ownProcess) {
+            b.append("process:\n  args: [/bin/sh, -c, ").append(yamlString(script)).append("]\n");
+        }
+        return b.toString();
+    }
+
+    static String yamlString(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    static boolean isRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int sh(List<String> cmd) throws IOException, InterruptedException {
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    }
+
+    static String output(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return s;
+    }
+
+    /** The host's mount table, without the fields that change on their own (none do here). */
+    static Set<String> hostMounts() throws IOException {
+        return new HashSet<>(Files.readAllLines(Path.of("/proc/self/mountinfo")));
+    }
+
+    /** Pids of processes whose environment holds {@code marker} (every test's container gets one). */
+    static List<Long> processesWith(String marker) {
+        List<Long> out = new ArrayList<>();
+        byte[] m = marker.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> s = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                try {
+                    byte[] env = Files.readAllBytes(p.resolve("environ"));
+                    if (indexOf(env, m) >= 0) out.add(Long.parseLong(name));
+                } catch (IOException | RuntimeException gone) {
+                    // exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort at exit
+        }
+    }
+}
