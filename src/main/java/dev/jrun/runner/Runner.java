@@ -49,6 +49,7 @@ public final class Runner {
     private static volatile boolean signalsInstalled;
 
     private final long stallTimeoutMillis;
+    private final Path tempBase;
     /** Test-only: how many attempts of the next runs stall on purpose (the watchdog's tests). */
     private int injectedStalls;
 
@@ -57,7 +58,13 @@ public final class Runner {
     }
 
     public Runner(long stallTimeoutMillis) {
+        this(stallTimeoutMillis, null);
+    }
+
+    /** @param tempBase where private temp dirs go (null: java.io.tmpdir) */
+    Runner(long stallTimeoutMillis, Path tempBase) {
         this.stallTimeoutMillis = stallTimeoutMillis;
+        this.tempBase = tempBase;
     }
 
     /** Makes the next {@code attempts} children stall after SYNC_GO, to test the watchdog. */
@@ -282,13 +289,13 @@ public final class Runner {
      * the plan needs neither. As root with a custom id map, it belongs to the host uid the
      * container's root maps to, which must be able to reach it to bind-mount from it.
      */
-    private static Path tempDir(Plan plan) throws RunnerException {
+    private Path tempDir(Plan plan) throws RunnerException {
         boolean conf = !plan.stepsOf(Step.ConfFile.class).isEmpty();
         boolean hostRoot = !plan.stepsOf(Step.HostRoot.class).isEmpty();
         if (!conf && !hostRoot) return null;
         try {
-            Path dir = Files.createTempDirectory("jrun-", PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
+            var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            Path dir = tempBase == null ? Files.createTempDirectory("jrun-", mode) : Files.createTempDirectory(tempBase, "jrun-", mode);
             if (hostRoot) Files.createDirectory(dir.resolve("root"));
             long owner = containerRootHostUid(plan);
             if (owner >= 0) {

@@ -1,0 +1,106 @@
+package dev.jrun.runner;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jrun.plan.Plan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runner inside this JVM (as the stress bench uses it): watchdog, retries, no leaks. Root only. */
+@Tag("container")
+class RunnerTest {
+    @TempDir Path tmp;
+    Path rootfs;
+    List<String> mountsBefore;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        assumeTrue(Jrun.isRoot(), "needs root (rootless runs are covered through the CLI in ContainerTest)");
+        rootfs = Path.of(System.getProperty("jrun.repo", "."), "build/rootfs");
+        assumeTrue(Files.isExecutable(rootfs.resolve("bin/busybox")), "no test rootfs: run make rootfs");
+        mountsBefore = Files.readAllLines(Path.of("/proc/self/mountinfo"));
+    }
+
+    @AfterEach
+    void nothingLeft() throws Exception {
+        if (mountsBefore == null) return;
+        assertEquals(mountsBefore, Files.readAllLines(Path.of("/proc/self/mountinfo")));
+        assertEquals(List.of(), children(), "a container child outlived its run");
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(List.of(), s.toList(), "temp dirs left behind");
+        }
+        assertTrue(Runner.active().isEmpty());
+    }
+
+    private static List<String> children() throws Exception {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.flatMap(t -> {
+                try {
+                    return Stream.of(Files.readString(t.resolve("children")).trim().split(" "));
+                } catch (Exception e) {
+                    return Stream.empty();
+                }
+            }).filter(x -> !x.isEmpty()).toList();
+        }
+    }
+
+    private static List<String> openFds() throws Exception {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.map(p -> {
+                try {
+                    return p.getFileName() + " -> " + Files.readSymbolicLink(p);
+                } catch (Exception e) {
+                    return p.getFileName() + " (closed meanwhile: the listing's own fd)";
+                }
+            }).filter(x -> !x.contains("closed meanwhile")).sorted().toList();
+        }
+    }
+
+    private Plan plan(String script) throws Exception {
+        return new TestSpecs(rootfs).sh(script).plan();
+    }
+
+    @Test
+    void aStalledChildIsKilledAndTheRunRetried() throws Exception {
+        Runner.Stats before = Runner.stats();
+        int status = new Runner(200, tmp).injectStalls(2).execute(plan("exit 42"));
+        assertEquals(42, status, "the third attempt ran the process");
+        assertEquals(2, Runner.stats().stallsRecovered() - before.stallsRecovered());
+    }
+
+    @Test
+    void threeStallsAreOneFailureWithNothingLeft() throws Exception {
+        Runner.Stats before = Runner.stats();
+        RunnerException e = assertThrows(RunnerException.class, () -> new Runner(200, tmp).injectStalls(3).execute(plan("true")));
+        assertTrue(e.getMessage().contains("stalled before exec 3 times"), e.getMessage());
+        assertEquals(1, Runner.stats().stallsUnrecovered() - before.stallsUnrecovered());
+        assertEquals(0, Runner.stats().stallsRecovered() - before.stallsRecovered());
+    }
+
+    @Test
+    void manyRunsLeakNoFileDescriptors() throws Exception {
+        Runner runner = new Runner(2000, tmp);
+        runner.execute(plan("true")); // first run: warm-up allocations (JNA, class loading)
+        List<String> fds = openFds();
+        for (int i = 0; i < 30; i++) assertEquals(i % 3, runner.execute(plan("exit " + (i % 3))));
+        assertEquals(fds, openFds(), "fds leaked out of runs");
+    }
+
+    @Test
+    void aFailureBeforeExecLeavesNothing() throws Exception {
+        TestSpecs t = new TestSpecs(rootfs);
+        t.cwd = "/nonexistent";
+        RunnerException e = assertThrows(RunnerException.class, () -> new Runner(2000, tmp).execute(t.plan()));
+        assertEquals(dev.jrun.sys.Errno.ENOENT, e.errno);
+        assertEquals("ENOENT", e.errnoName());
+        assertTrue(e.step > 0);
+    }
+}
