@@ -224,6 +224,13 @@ class SpecLoaderTest {
     }
 
     @Test
+    void anEndlessDeviceIsReadOnlyUpToTheLimit() throws IOException {
+        Path p = Files.createSymbolicLink(dir.resolve("zero.yaml"), Path.of("/dev/zero"));
+        SpecLoader.Result r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> SpecLoader.load(p));
+        assertEquals(List.of("spec-too-large"), r.diagnostics().stream().map(Diagnostic::ruleId).toList());
+    }
+
+    @Test
     void withoutSchemaValidationTypesAreStillChecked() throws IOException {
         Path p = write("t.yaml", """
                 version: 1
