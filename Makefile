@@ -30,7 +30,8 @@ $(JAR): pom.xml $(shell find src schema -type f 2>/dev/null)
 # the launcher points jna.boot.library.path at it (see docs/design.md, "cold start").
 $(BUILD)/jna/.ok: $(JAR)
 	@mkdir -p $(BUILD)/jna
-	@cd $(BUILD)/jna && unzip -o -q -j ../../$(JAR) 'com/sun/jna/linux-x86-64/libjnidispatch.so' 'com/sun/jna/linux-aarch64/libjnidispatch.so' 2>/dev/null || true
+	@arch=$$(uname -m | sed 's/x86_64/x86-64/'); cd $(BUILD)/jna && rm -f libjnidispatch.so \
+	  && unzip -o -q -j ../../$(JAR) "com/sun/jna/linux-$$arch/libjnidispatch.so" || true
 	@touch $@
 
 # Test rootfs: Debian's busybox-static, unpacked without root (apt-get download + dpkg-deb -x),

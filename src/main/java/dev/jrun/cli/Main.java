@@ -19,6 +19,16 @@ public final class Main {
     }
 
     static int execute(String[] args) {
+        try {
+            return dispatch(args);
+        } catch (Throwable t) {
+            // Never a stack trace for users: one line, and exit 125 like a failed run.
+            Errors.report(t);
+            return 125;
+        }
+    }
+
+    private static int dispatch(String[] args) {
         if (args.length == 1 && !args[0].startsWith("-") && !COMMANDS.contains(args[0])) {
             return RunCommand.run(args[0]);
         }
