@@ -24,6 +24,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Also called straight from {@link Main} without picocli, the cold-start fast path. */
     static int run(String spec) {
+        long t0 = System.nanoTime();
         Plan plan;
         try {
             plan = Pipeline.compile(Path.of(spec), true, System.err, FAILED);
@@ -33,6 +34,16 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("jrun: " + spec + ": not a valid path");
             return 2;
         }
-        return new Runner().run(plan);
+        long t1 = System.nanoTime();
+        int status = new Runner().run(plan);
+        if (System.getenv("JRUN_TIMING") != null) {
+            // What a cold start spends where (bench/startup.sh prints it): JVM start until main,
+            // spec to plan, and the runner (JNA, clone, setup, exec, wait).
+            long uptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            long total = (System.nanoTime() - t0) / 1_000_000;
+            System.err.println("jrun: timing: jvm-start " + (uptime - total) + " ms, spec-to-plan "
+                    + (t1 - t0) / 1_000_000 + " ms, runner " + (System.nanoTime() - t1) / 1_000_000 + " ms");
+        }
+        return status;
     }
 }

@@ -37,10 +37,22 @@ class SpecCacheTest {
     @Test
     void keyDependsOnContentAndFormatOnly() {
         String k = SpecCache.key("a/x.yaml", bytes(VALID));
-        assertTrue(k.matches("[0-9a-f]{64}"), k);
+        assertTrue(k.matches("yaml-[0-9]+-[0-9a-f]{1,8}"), k);
         assertEquals(k, SpecCache.key("elsewhere/y.yml", bytes(VALID)), "same bytes, same format");
         assertNotEquals(k, SpecCache.key("x.json", bytes(VALID)), "YAML and JSON read the same bytes differently");
         assertNotEquals(k, SpecCache.key("x.yaml", bytes(VALID + " ")));
+    }
+
+    /** A hit is an exact comparison: an entry under the right name with other bytes is no hit. */
+    @Test
+    void aNameCollisionIsNotAHit() throws IOException {
+        SpecCache cache = new SpecCache(dir.resolve("c"));
+        cache.markValid("x.yaml", bytes(VALID));
+        Path entry = dir.resolve("c").resolve(SpecCache.key("x.yaml", bytes(VALID)));
+        byte[] stored = Files.readAllBytes(entry);
+        stored[stored.length - 2] ^= 1; // same length, same name, one bit different
+        Files.write(entry, stored);
+        assertFalse(cache.isValid("x.yaml", bytes(VALID)));
     }
 
     @Test
