@@ -4,6 +4,7 @@ import static dev.jrun.runner.ChildProgram.*;
 import static dev.jrun.sys.Linux.*;
 
 import dev.jrun.sys.Errno;
+import dev.jrun.sys.LibcSyscalls;
 import dev.jrun.sys.Syscalls;
 
 /**
@@ -155,54 +156,15 @@ public final class ChildExecutor {
     }
 
     /**
-     * Walks every branch of the program {@code times} times against a {@link Syscalls} that
-     * succeeds without doing anything, so that the loop's call sites are linked and its code
-     * compiled in the parent, where the JIT and the class loader are allowed.
+     * Walks the program {@code times} times (both sides of the init's fork) over
+     * {@link LibcSyscalls#rehearsal}, so that the loop's call sites are linked, its code compiled
+     * and every syscall method's counters built in the parent, where the JIT, the class loader and
+     * metaspace are allowed.
      */
     static void rehearse(ChildProgram p, int times) {
-        Rehearsal r = new Rehearsal();
         for (int t = 0; t < times; t++) {
-            r.forkAsChild = (t & 1) == 0;
-            run(r, p);
+            run(LibcSyscalls.rehearsal(true), p);
+            run(LibcSyscalls.rehearsal(false), p);
         }
-    }
-
-    /** Succeeds at everything; clone alternates child/init; execve fails so the report path runs. */
-    private static final class Rehearsal implements Syscalls {
-        boolean forkAsChild;
-
-        public long read(int fd, long buf, long count) { return 1; }
-        public long write(int fd, long buf, long count) { return count; }
-        public long close(int fd) { return 0; }
-        public long closeRange(long first, long last, int flags) { return 0; }
-        public long prctl(int option, long a2, long a3, long a4, long a5) { return 0; }
-        public long mount(long source, long target, long fstype, long flags, long data) { return 0; }
-        public long umount2(long target, int flags) { return 0; }
-        public long mkdirat(int dirfd, long path, int mode) { return -Errno.EEXIST; }
-        public long openat(int dirfd, long path, int flags, int mode) { return 3; }
-        public long symlinkat(long target, int newdirfd, long linkpath) { return 0; }
-        public long pivotRoot(long newRoot, long putOld) { return 0; }
-        public long chroot(long path) { return 0; }
-        public long chdir(long path) { return 0; }
-        public long sethostname(long name, long len) { return 0; }
-        public long setdomainname(long name, long len) { return 0; }
-        public long socket(int domain, int type, int protocol) { return 3; }
-        public long ioctl(int fd, long request, long arg) { return 0; }
-        public long capset(long header, long data) { return 0; }
-        public long setgroups(long size, long list) { return 0; }
-        public long setresgid(long r, long e, long s) { return 0; }
-        public long setresuid(long r, long e, long s) { return 0; }
-        public long setsid() { return 1; }
-        public long dup3(int oldfd, int newfd, int flags) { return newfd; }
-        public long rtSigprocmask(int how, long set, long oldset) { return 0; }
-        public long rtSigaction(int sig, long act, long oldact) { return 0; }
-        public long rtSigtimedwait(long set, long info, long timeout) { return SIGCHLD; }
-        public long clone(long flags) { return forkAsChild ? 0 : 2; }
-        public long execve(long path, long argv, long envp) { return -Errno.ENOENT; }
-        public long kill(int pid, int sig) { return 0; }
-        public long waitid(int idtype, int id, long infop, int options) { return 0; }
-        public void exitGroup(int status) { }
-        public int peekInt(long address) { return 2; }
-        public void pokeInt(long address, int value) { }
     }
 }

@@ -167,7 +167,7 @@ public final class Runner {
             Kernel.write(sync[1], new byte[] {SYNC_GO});
             Kernel.close(sync[1]);
             sync[1] = -1;
-            if (!Kernel.pollIn(status[0], stallTimeoutMillis)) {
+            if (!awaitExecStatus(status[0], pid)) {
                 Kernel.kill(pid, SIGKILL);
                 reap(pid);
                 pid = -1;
@@ -197,6 +197,22 @@ public final class Runner {
             for (int fd : sync) Kernel.close(fd);
             for (int fd : status) Kernel.close(fd);
             if (program != null) program.close();
+        }
+    }
+
+    /**
+     * Waits for EXEC_OK/EXEC_FAILED. A child found asleep in futex(2) is stuck for good (docs/design.md),
+     * so it is given up at once instead of after the whole stall timeout.
+     */
+    private boolean awaitExecStatus(int fd, int pid) throws SyscallException {
+        long deadline = System.nanoTime() + stallTimeoutMillis * 1_000_000L;
+        long slice = 5;
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) return false;
+            if (Kernel.pollIn(fd, Math.min(left, slice))) return true;
+            if (Kernel.stuckInFutex(pid)) return false;
+            slice = 20;
         }
     }
 

@@ -144,6 +144,33 @@ public final class Kernel {
         }
     }
 
+    /**
+     * Whether {@code pid} or one of its children sleeps in futex(2): a forked JVM copy that does is
+     * stuck on a lock or safepoint of a thread that does not exist in it (the child's own code never
+     * calls futex). Reads /proc/PID/syscall, which the owner of the child's user namespace may read.
+     */
+    public static boolean stuckInFutex(int pid) {
+        if (inFutex(pid)) return true;
+        try {
+            for (String c : java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/task/" + pid + "/children")).trim().split(" ")) {
+                if (!c.isEmpty() && inFutex(Integer.parseInt(c))) return true;
+            }
+        } catch (java.io.IOException | RuntimeException gone) {
+            // exited meanwhile
+        }
+        return false;
+    }
+
+    private static boolean inFutex(int pid) {
+        try {
+            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/syscall"));
+            int sp = s.indexOf(' ');
+            return sp > 0 && Integer.parseInt(s.substring(0, sp)) == NR.futex();
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // running ("running"), gone, or not ours to read
+        }
+    }
+
     public static long getpid() {
         return sys(NR.getpid(), 0, 0, 0, 0, 0, 0);
     }

@@ -13,7 +13,9 @@ import java.lang.reflect.Field;
  * setuid(3) signals every thread glibc believes exists, and those threads are not in the child).
  */
 public final class LibcSyscalls implements Syscalls {
-    public static final LibcSyscalls INSTANCE = new LibcSyscalls();
+    public static final LibcSyscalls INSTANCE = new LibcSyscalls(0);
+    /** See {@link #rehearsal}. */
+    private static final int DRY = -0x10000;
 
     private static final sun.misc.Unsafe UNSAFE;
 
@@ -29,7 +31,33 @@ public final class LibcSyscalls implements Syscalls {
         }
     }
 
-    private LibcSyscalls() {}
+    private final int off;
+    /** Rehearsal only: what the next clone returns (0 = the child's side) and a signal counter. */
+    private final boolean forkAsChild;
+    private int waits;
+
+    private LibcSyscalls(int nrOffset) {
+        this(nrOffset, true);
+    }
+
+    private LibcSyscalls(int nrOffset, boolean forkAsChild) {
+        this.off = nrOffset;
+        this.forkAsChild = forkAsChild;
+    }
+
+    /**
+     * The same class, the same methods and the same native call, with every syscall number made
+     * invalid so the kernel answers ENOSYS, and a plausible success returned instead: running the
+     * child's loop over it in the parent compiles and links exactly the code the child will run
+     * (same receiver class at every call site, so no inline-cache miss, and no lock, in the child).
+     */
+    public static LibcSyscalls rehearsal(boolean forkAsChild) {
+        return new LibcSyscalls(DRY, forkAsChild);
+    }
+
+    private long dry(long real, long rehearsed) {
+        return off == 0 ? real : rehearsed;
+    }
 
     /** glibc's syscall(2): six integer arguments are what the kernel ABI passes on both arches. */
     private static native long syscall(long nr, long a, long b, long c, long d, long e, long f);
@@ -41,61 +69,78 @@ public final class LibcSyscalls implements Syscalls {
     }
 
     /**
-     * Runs every native path the child will take a few hundred times with harmless arguments, so
-     * that the JVM has built the native wrappers and JNA has set up this thread's error slot before
-     * a fork: the child must never need the JIT, the class loader or malloc.
+     * Runs every method the child can call, {@code times} times, against the kernel's ENOSYS (see
+     * {@link #DRY}), so that before any fork the JVM has built each method's counters and profile
+     * (metaspace allocations, under a lock another thread may hold at fork time: measured as a
+     * hang in docs/design.md), compiled what it will compile, linked every call site, and JNA has
+     * set up this thread's error slot. The child must never need the JIT, metaspace or malloc.
      */
     public static void warmUp(int times) {
+        LibcSyscalls d = rehearsal(true);
         for (int i = 0; i < times; i++) {
             sys(NR.getpid(), 0, 0, 0, 0, 0, 0);
-            sys(NR.close(), -1, 0, 0, 0, 0, 0); // EBADF: exercises the -errno path
-            UNSAFE.putInt(SCRATCH, UNSAFE.getInt(SCRATCH) + 1);
+            d.read(-1, 0, 0); d.write(-1, 0, 0); d.close(-1); d.closeRange(0, 0, 0); d.prctl(0, 0, 0, 0, 0);
+            d.mount(0, 0, 0, 0, 0); d.umount2(0, 0); d.mkdirat(0, 0, 0); d.openat(0, 0, 0, 0); d.symlinkat(0, 0, 0);
+            d.pivotRoot(0, 0); d.chroot(0); d.chdir(0); d.sethostname(0, 0); d.setdomainname(0, 0); d.socket(0, 0, 0);
+            d.ioctl(0, 0, 0); d.capset(0, 0); d.setgroups(0, 0); d.setresgid(0, 0, 0); d.setresuid(0, 0, 0); d.setsid();
+            d.dup3(0, 0, 0); d.rtSigprocmask(0, 0, 0); d.rtSigaction(0, 0, 0); d.rtSigtimedwait(0, 0, 0); d.clone(0);
+            d.execve(0, 0, 0); d.kill(0, 0); d.waitid(0, 0, 0, 0); d.exitGroup(0);
+            d.pokeInt(SCRATCH, d.peekInt(SCRATCH) + 1);
         }
     }
 
     private static final long SCRATCH = UNSAFE.allocateMemory(8);
 
-    @Override public long read(int fd, long buf, long count) { return sys(NR.read(), fd, buf, count, 0, 0, 0); }
-    @Override public long write(int fd, long buf, long count) { return sys(NR.write(), fd, buf, count, 0, 0, 0); }
-    @Override public long close(int fd) { return sys(NR.close(), fd, 0, 0, 0, 0, 0); }
-    @Override public long closeRange(long first, long last, int flags) { return sys(NR.closeRange(), first, last, flags, 0, 0, 0); }
-    @Override public long prctl(int option, long a2, long a3, long a4, long a5) { return sys(NR.prctl(), option, a2, a3, a4, a5, 0); }
+    @Override public long read(int fd, long buf, long count) { return dry(sys(off + NR.read(), fd, buf, count, 0, 0, 0), 1); }
+    @Override public long write(int fd, long buf, long count) { return dry(sys(off + NR.write(), fd, buf, count, 0, 0, 0), count); }
+    @Override public long close(int fd) { return dry(sys(off + NR.close(), fd, 0, 0, 0, 0, 0), 0); }
+    @Override public long closeRange(long first, long last, int flags) { return dry(sys(off + NR.closeRange(), first, last, flags, 0, 0, 0), 0); }
+    @Override public long prctl(int option, long a2, long a3, long a4, long a5) { return dry(sys(off + NR.prctl(), option, a2, a3, a4, a5, 0), 0); }
     @Override public long mount(long source, long target, long fstype, long flags, long data) {
-        return sys(NR.mount(), source, target, fstype, flags, data, 0);
+        return dry(sys(off + NR.mount(), source, target, fstype, flags, data, 0), 0);
     }
-    @Override public long umount2(long target, int flags) { return sys(NR.umount2(), target, flags, 0, 0, 0, 0); }
-    @Override public long mkdirat(int dirfd, long path, int mode) { return sys(NR.mkdirat(), dirfd, path, mode, 0, 0, 0); }
-    @Override public long openat(int dirfd, long path, int flags, int mode) { return sys(NR.openat(), dirfd, path, flags, mode, 0, 0); }
-    @Override public long symlinkat(long target, int newdirfd, long linkpath) { return sys(NR.symlinkat(), target, newdirfd, linkpath, 0, 0, 0); }
-    @Override public long pivotRoot(long newRoot, long putOld) { return sys(NR.pivotRoot(), newRoot, putOld, 0, 0, 0, 0); }
-    @Override public long chroot(long path) { return sys(NR.chroot(), path, 0, 0, 0, 0, 0); }
-    @Override public long chdir(long path) { return sys(NR.chdir(), path, 0, 0, 0, 0, 0); }
-    @Override public long sethostname(long name, long len) { return sys(NR.sethostname(), name, len, 0, 0, 0, 0); }
-    @Override public long setdomainname(long name, long len) { return sys(NR.setdomainname(), name, len, 0, 0, 0, 0); }
-    @Override public long socket(int domain, int type, int protocol) { return sys(NR.socket(), domain, type, protocol, 0, 0, 0); }
-    @Override public long ioctl(int fd, long request, long arg) { return sys(NR.ioctl(), fd, request, arg, 0, 0, 0); }
-    @Override public long capset(long header, long data) { return sys(NR.capset(), header, data, 0, 0, 0, 0); }
-    @Override public long setgroups(long size, long list) { return sys(NR.setgroups(), size, list, 0, 0, 0, 0); }
-    @Override public long setresgid(long r, long e, long s) { return sys(NR.setresgid(), r, e, s, 0, 0, 0); }
-    @Override public long setresuid(long r, long e, long s) { return sys(NR.setresuid(), r, e, s, 0, 0, 0); }
-    @Override public long setsid() { return sys(NR.setsid(), 0, 0, 0, 0, 0, 0); }
-    @Override public long dup3(int oldfd, int newfd, int flags) { return sys(NR.dup3(), oldfd, newfd, flags, 0, 0, 0); }
+    @Override public long umount2(long target, int flags) { return dry(sys(off + NR.umount2(), target, flags, 0, 0, 0, 0), 0); }
+    @Override public long mkdirat(int dirfd, long path, int mode) { return dry(sys(off + NR.mkdirat(), dirfd, path, mode, 0, 0, 0), -Errno.EEXIST); }
+    @Override public long openat(int dirfd, long path, int flags, int mode) { return dry(sys(off + NR.openat(), dirfd, path, flags, mode, 0, 0), 3); }
+    @Override public long symlinkat(long target, int newdirfd, long linkpath) { return dry(sys(off + NR.symlinkat(), target, newdirfd, linkpath, 0, 0, 0), 0); }
+    @Override public long pivotRoot(long newRoot, long putOld) { return dry(sys(off + NR.pivotRoot(), newRoot, putOld, 0, 0, 0, 0), 0); }
+    @Override public long chroot(long path) { return dry(sys(off + NR.chroot(), path, 0, 0, 0, 0, 0), 0); }
+    @Override public long chdir(long path) { return dry(sys(off + NR.chdir(), path, 0, 0, 0, 0, 0), 0); }
+    @Override public long sethostname(long name, long len) { return dry(sys(off + NR.sethostname(), name, len, 0, 0, 0, 0), 0); }
+    @Override public long setdomainname(long name, long len) { return dry(sys(off + NR.setdomainname(), name, len, 0, 0, 0, 0), 0); }
+    @Override public long socket(int domain, int type, int protocol) { return dry(sys(off + NR.socket(), domain, type, protocol, 0, 0, 0), 3); }
+    @Override public long ioctl(int fd, long request, long arg) { return dry(sys(off + NR.ioctl(), fd, request, arg, 0, 0, 0), 0); }
+    @Override public long capset(long header, long data) { return dry(sys(off + NR.capset(), header, data, 0, 0, 0, 0), 0); }
+    @Override public long setgroups(long size, long list) { return dry(sys(off + NR.setgroups(), size, list, 0, 0, 0, 0), 0); }
+    @Override public long setresgid(long r, long e, long s) { return dry(sys(off + NR.setresgid(), r, e, s, 0, 0, 0), 0); }
+    @Override public long setresuid(long r, long e, long s) { return dry(sys(off + NR.setresuid(), r, e, s, 0, 0, 0), 0); }
+    @Override public long setsid() { return dry(sys(off + NR.setsid(), 0, 0, 0, 0, 0, 0), 1); }
+    @Override public long dup3(int oldfd, int newfd, int flags) { return dry(sys(off + NR.dup3(), oldfd, newfd, flags, 0, 0, 0), newfd); }
     @Override public long rtSigprocmask(int how, long set, long oldset) {
-        return sys(NR.rtSigprocmask(), how, set, oldset, Linux.SIGSET_SIZE, 0, 0);
+        return dry(sys(off + NR.rtSigprocmask(), how, set, oldset, Linux.SIGSET_SIZE, 0, 0), 0);
     }
     @Override public long rtSigaction(int sig, long act, long oldact) {
-        return sys(NR.rtSigaction(), sig, act, oldact, Linux.SIGSET_SIZE, 0, 0);
+        return dry(sys(off + NR.rtSigaction(), sig, act, oldact, Linux.SIGSET_SIZE, 0, 0), 0);
     }
     @Override public long rtSigtimedwait(long set, long info, long timeout) {
-        return sys(NR.rtSigtimedwait(), set, info, timeout, Linux.SIGSET_SIZE, 0, 0);
+        // Rehearsed: one signal to forward, then SIGCHLDs.
+        return dry(sys(off + NR.rtSigtimedwait(), set, info, timeout, Linux.SIGSET_SIZE, 0, 0),
+                waits++ == 0 ? Linux.SIGTERM : Linux.SIGCHLD);
     }
-    @Override public long clone(long flags) { return sys(NR.sysClone(), flags, 0, 0, 0, 0, 0); }
-    @Override public long execve(long path, long argv, long envp) { return sys(NR.execve(), path, argv, envp, 0, 0, 0); }
-    @Override public long kill(int pid, int sig) { return sys(NR.kill(), pid, sig, 0, 0, 0, 0); }
+    @Override public long clone(long flags) { return dry(sys(off + NR.sysClone(), flags, 0, 0, 0, 0, 0), forkAsChild ? 0 : 2); }
+    @Override public long execve(long path, long argv, long envp) { return dry(sys(off + NR.execve(), path, argv, envp, 0, 0, 0), -Errno.ENOENT); }
+    @Override public long kill(int pid, int sig) { return dry(sys(off + NR.kill(), pid, sig, 0, 0, 0, 0), 0); }
     @Override public long waitid(int idtype, int id, long infop, int options) {
-        return sys(NR.waitid(), idtype, id, infop, options, 0, 0);
+        long r = sys(off + NR.waitid(), idtype, id, infop, options, 0, 0);
+        if (off == 0) return r;
+        if (infop != 0) { // rehearsed: the process (pid 2, as the rehearsed clone returns) exited 0
+            UNSAFE.putInt(infop + Linux.SI_PID, 2);
+            UNSAFE.putInt(infop + Linux.SI_CODE, Linux.CLD_EXITED);
+            UNSAFE.putInt(infop + Linux.SI_STATUS, 0);
+        }
+        return 0;
     }
-    @Override public void exitGroup(int status) { sys(NR.exitGroup(), status, 0, 0, 0, 0, 0); }
+    @Override public void exitGroup(int status) { sys(off + NR.exitGroup(), status, 0, 0, 0, 0, 0); }
     @Override public int peekInt(long address) { return UNSAFE.getInt(address); }
     @Override public void pokeInt(long address, int value) { UNSAFE.putInt(address, value); }
 }
