@@ -9,6 +9,7 @@ import dev.jrun.sys.Errno;
 import dev.jrun.sys.Kernel;
 import dev.jrun.sys.Kernel.SyscallException;
 import dev.jrun.sys.LibcSyscalls;
+import dev.jrun.sys.Pty;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,8 +137,11 @@ public final class Runner {
         int pid = -1;
         int started = -1;
         ChildProgram program = null;
+        TerminalRelay tty = null;
         try {
-            program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync[0], status[1], -1, tmp,
+            Pty pty = wantsTerminal(plan) ? Pty.open() : null;
+            if (pty != null) tty = new TerminalRelay(pty);
+            program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync[0], status[1], pty == null ? -1 : pty.slave, tmp,
                     tmp == null ? null : tmp.resolve("root"), lastCap(), injectedStalls > 0, ProgramBuilder.statfs(plan)));
             if (injectedStalls > 0) injectedStalls--;
             if (System.getenv("JRUN_DEBUG_PROGRAM") != null) System.err.print(program);
@@ -183,6 +187,7 @@ public final class Runner {
                 throw new RunnerException(plan, program.stepOf(op), program.describe(op), errno, null);
             }
             deleteConfFiles(tmp); // the bind mounts hold the inodes now
+            if (tty != null) tty.start();
             int st = Kernel.waitFor(pid);
             pid = -1;
             return Kernel.exitCode(st);
@@ -194,6 +199,7 @@ public final class Runner {
                 reap(pid);
             }
             if (started > 0) ACTIVE.remove(started);
+            if (tty != null) tty.close();
             for (int fd : sync) Kernel.close(fd);
             for (int fd : status) Kernel.close(fd);
             if (program != null) program.close();
@@ -214,6 +220,12 @@ public final class Runner {
             if (Kernel.stuckInFutex(pid)) return false;
             slice = 20;
         }
+    }
+
+    /** A terminal for the process only when the spec asks for one and jrun has one to give. */
+    private static boolean wantsTerminal(Plan plan) {
+        List<Step.Exec> exec = plan.stepsOf(Step.Exec.class);
+        return !exec.isEmpty() && exec.get(0).terminal() && Pty.isTerminal(0);
     }
 
     private static void reap(int pid) {

@@ -307,6 +307,22 @@ class ContainerTest {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void aTerminalIsTheProcesssControllingTtyAndCtrlCInterruptsIt(Mode mode) throws Exception {
+        assumeTrue(Jrun.sh(List.of("script", "--version")) == 0, "script(1) from util-linux is needed to give jrun a tty");
+        String yaml = specWithProcess("test -t 0 && echo stdin-is-a-tty; stty size; echo ready; sleep 10; echo not-interrupted",
+                "  terminal: true\n");
+        Process p = Jrun.start(mode, dir, yaml, true);
+        awaitOutput("ready");
+        p.getOutputStream().write(3); // Ctrl-C, typed into jrun's terminal
+        p.getOutputStream().flush();
+        Result r = Jrun.finish(p, dir);
+        assertEquals(130, r.exit(), r.toString()); // 128 + SIGINT, raised by the container's tty
+        assertTrue(r.out().contains("stdin-is-a-tty"), r.toString());
+        assertFalse(r.out().contains("not-interrupted"), r.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void killingJrunKillsTheContainer(Mode mode) throws Exception {
         String yaml = spec("echo ready; sleep 30");
         Process p = Jrun.start(mode, dir, yaml);

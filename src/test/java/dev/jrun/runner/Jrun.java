@@ -86,6 +86,11 @@ final class Jrun {
 
     /** Starts {@code jrun SPEC} where SPEC is {@code yaml} written to {@code dir/spec.yaml}. */
     static Process start(Mode mode, Path dir, String yaml) throws IOException, InterruptedException {
+        return start(mode, dir, yaml, false);
+    }
+
+    /** {@code terminal}: run jrun under script(1), so that its stdin is a pty; the input is piped in. */
+    static Process start(Mode mode, Path dir, String yaml, boolean terminal) throws IOException, InterruptedException {
         Path spec = dir.resolve("spec.yaml");
         Files.writeString(spec, yaml);
         List<String> cmd = new ArrayList<>();
@@ -94,6 +99,10 @@ final class Jrun {
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-Djna.platform.library.path=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:/usr/lib64:/lib:/usr/lib",
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-cp", classpath, "dev.jrun.cli.Main", spec.toString()));
+        if (terminal) {
+            String line = String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+            cmd = List.of("script", "-qec", line, "/dev/null");
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
         pb.environment().put("XDG_CACHE_HOME", dir.resolve("tmp").toString());
