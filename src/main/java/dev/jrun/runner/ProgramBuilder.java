@@ -35,10 +35,13 @@ final class ProgramBuilder {
             /** The empty host directory a {@code rootfs: {host: true}} root is built on. */
             Path hostRootDir,
             int lastCap,
-            /** Test-only fault injection: the child stalls right after SYNC_GO. */
-            boolean stall,
+            /** Test-only fault injection: where the child stalls on purpose. */
+            Stall stall,
             /** Locked-flag lookup (statfs), injectable so unit tests need no particular host. */
             LockedFlags lockedFlags) {}
+
+    /** Fault injection for the watchdogs' tests: nowhere, right after SYNC_GO, or in the init after exec. */
+    enum Stall { NONE, BEFORE_EXEC, INIT }
 
     @FunctionalInterface
     interface LockedFlags {
@@ -112,7 +115,7 @@ final class ProgramBuilder {
         emit("prctl PR_SET_PDEATHSIG", PRCTL, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         emitP("wait for the parent (id maps)", READ_SYNC, new long[] {setup.syncFd(), syncBuf}, 0b10);
         emit("close sync pipe", CLOSE, setup.syncFd());
-        if (setup.stall()) {
+        if (setup.stall() == Stall.BEFORE_EXEC) {
             int none = arena.zeroed(Math.max(8, SIGINFO_SIZE));
             emitP("stall (fault injection)", STALL, new long[] {none, none}, 0b11);
         }
@@ -360,6 +363,10 @@ final class ProgramBuilder {
             // PID 1 keeps nothing of jrun's: the exec-status pipe must close for the parent to see EOF.
             emit("close all fds >= 3 (init)", CLOSE_RANGE, 3, FD_MAX, 0);
             emit("prctl PR_SET_DUMPABLE 0 (init)", PRCTL, PR_SET_DUMPABLE, 0, 0, 0, 0);
+            if (setup.stall() == Stall.INIT) {
+                int none = arena.zeroed(SIGINFO_SIZE);
+                emitP("stall (fault injection, init)", STALL, new long[] {none, none}, 0b11);
+            }
             emitP("wait for signals (init)", INIT_LOOP, new long[] {set, info}, 0b11);
         }
     }

@@ -44,6 +44,7 @@ public final class Runner {
     private static final AtomicLong RUNS = new AtomicLong();
     private static final AtomicLong STALLS_RECOVERED = new AtomicLong();
     private static final AtomicLong STALLS_UNRECOVERED = new AtomicLong();
+    private static final AtomicLong INIT_HANGS_RECOVERED = new AtomicLong();
     /** Container children being supervised, for signal forwarding. */
     private static final Set<Integer> ACTIVE = ConcurrentHashMap.newKeySet();
     private static volatile boolean warm;
@@ -51,8 +52,9 @@ public final class Runner {
 
     private final long stallTimeoutMillis;
     private final Path tempBase;
-    /** Test-only: how many attempts of the next runs stall on purpose (the watchdog's tests). */
+    /** Test-only: how many attempts of the next runs stall on purpose, and where (the watchdogs' tests). */
     private int injectedStalls;
+    private ProgramBuilder.Stall injectedWhere = ProgramBuilder.Stall.BEFORE_EXEC;
 
     public Runner() {
         this(stallTimeoutFromEnv());
@@ -74,16 +76,29 @@ public final class Runner {
         return this;
     }
 
+    /** Makes the next run's init stall right after the process exec'd, to test the init watchdog. */
+    Runner injectInitStall() {
+        this.injectedStalls = 1;
+        this.injectedWhere = ProgramBuilder.Stall.INIT;
+        return this;
+    }
+
     /** Counters over this JVM's runs (the stress bench reads them; JRUN_DEBUG_STATS=1 prints them). */
-    public record Stats(long runs, long stallsRecovered, long stallsUnrecovered) {
+    /**
+     * @param stallsRecovered children that stalled before exec, killed and retried
+     * @param stallsUnrecovered runs that stalled on every attempt (failed with 125)
+     * @param initHangsRecovered inits found stuck after exec, killed, status recovered
+     */
+    public record Stats(long runs, long stallsRecovered, long stallsUnrecovered, long initHangsRecovered) {
         @Override
         public String toString() {
-            return "runs=" + runs + " stalls_recovered=" + stallsRecovered + " stalls_unrecovered=" + stallsUnrecovered;
+            return "runs=" + runs + " stalls_recovered=" + stallsRecovered + " stalls_unrecovered=" + stallsUnrecovered
+                    + " init_hangs_recovered=" + initHangsRecovered;
         }
     }
 
     public static Stats stats() {
-        return new Stats(RUNS.get(), STALLS_RECOVERED.get(), STALLS_UNRECOVERED.get());
+        return new Stats(RUNS.get(), STALLS_RECOVERED.get(), STALLS_UNRECOVERED.get(), INIT_HANGS_RECOVERED.get());
     }
 
     /**
@@ -142,7 +157,8 @@ public final class Runner {
             Pty pty = wantsTerminal(plan) ? Pty.open() : null;
             if (pty != null) tty = new TerminalRelay(pty);
             program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync[0], status[1], pty == null ? -1 : pty.slave, tmp,
-                    tmp == null ? null : tmp.resolve("root"), lastCap(), injectedStalls > 0, ProgramBuilder.statfs(plan)));
+                    tmp == null ? null : tmp.resolve("root"), lastCap(), injectedStalls > 0 ? injectedWhere : ProgramBuilder.Stall.NONE,
+                    ProgramBuilder.statfs(plan)));
             if (injectedStalls > 0) injectedStalls--;
             if (System.getenv("JRUN_DEBUG_PROGRAM") != null) System.err.print(program);
             ChildExecutor.rehearse(program, warm ? 1 : REHEARSALS);
@@ -188,9 +204,9 @@ public final class Runner {
             }
             deleteConfFiles(tmp); // the bind mounts hold the inodes now
             if (tty != null) tty.start();
-            int st = Kernel.waitFor(pid);
+            int code = plan.stepsOf(Step.StartInit.class).isEmpty() ? Kernel.exitCode(Kernel.waitFor(pid)) : superviseInit(pid);
             pid = -1;
-            return Kernel.exitCode(st);
+            return code;
         } catch (SyscallException e) {
             throw new RunnerException(plan, -1, e.getMessage().replaceFirst(": [A-Z0-9]+ \\(.*", ""), e.errno, null);
         } finally {
@@ -219,6 +235,46 @@ public final class Runner {
             if (Kernel.pollIn(fd, Math.min(left, slice))) return true;
             if (Kernel.stuckInFutex(pid)) return false;
             slice = 20;
+        }
+    }
+
+    /**
+     * Waits for an init (a JVM copy that keeps running Java after exec, so in theory it can still
+     * block: docs/design.md). The process is its first child; if that process has been a zombie
+     * for a second and the init has neither reaped it nor exited, the init is stuck: the status is
+     * read from the zombie's /proc/PID/stat (exit_code) and the init is killed.
+     */
+    private static int superviseInit(int init) throws SyscallException {
+        int process = Kernel.firstChild(init);
+        String[] first = process > 0 ? Kernel.stat(process) : null;
+        int pidfd;
+        try {
+            pidfd = Kernel.pidfdOpen(init);
+        } catch (SyscallException e) {
+            return Kernel.exitCode(Kernel.waitFor(init)); // pidfd_open is Linux 5.3+: wait plainly
+        }
+        try {
+            long zombieSince = 0;
+            while (true) {
+                if (Kernel.pollIn(pidfd, 250)) return Kernel.exitCode(Kernel.waitFor(init));
+                if (first == null) continue;
+                String[] now = Kernel.stat(process);
+                if (now == null || !now[19].equals(first[19])) { // reaped, as it should be
+                    first = null;
+                    continue;
+                }
+                if (!now[0].equals("Z")) continue;
+                if (zombieSince == 0) {
+                    zombieSince = System.nanoTime();
+                } else if (System.nanoTime() - zombieSince > 1_000_000_000L && now.length > 49) {
+                    Kernel.kill(init, SIGKILL);
+                    Kernel.waitFor(init);
+                    INIT_HANGS_RECOVERED.incrementAndGet();
+                    return Kernel.exitCode(Integer.parseInt(now[49]));
+                }
+            }
+        } finally {
+            Kernel.close(pidfd);
         }
     }
 

@@ -171,6 +171,34 @@ public final class Kernel {
         }
     }
 
+    /** pidfd_open(2): an fd that polls readable when {@code pid} exits. */
+    public static int pidfdOpen(int pid) throws SyscallException {
+        return (int) check(sys(NR.pidfdOpen(), pid, 0, 0, 0, 0, 0), "pidfd_open");
+    }
+
+    /**
+     * Fields of /proc/PID/stat after the command: [0] state, [19] starttime, [49] exit_code (the
+     * wait status, shown for a zombie to whoever may ptrace-read it); null if the process is gone.
+     */
+    public static String[] stat(int pid) {
+        try {
+            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            return s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The first child of {@code pid}, or -1. */
+    public static int firstChild(int pid) {
+        try {
+            String c = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/task/" + pid + "/children")).trim();
+            return c.isEmpty() ? -1 : Integer.parseInt(c.split(" ")[0]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public static long getpid() {
         return sys(NR.getpid(), 0, 0, 0, 0, 0, 0);
     }

@@ -16,16 +16,16 @@ public final class Linux {
             int chdir, int chroot, int mkdirat, int openat, int symlinkat, int mount, int umount2,
             int pivotRoot, int statfs, int sethostname, int setdomainname, int setgroups,
             int setresuid, int setresgid, int setsid, int capset, int prctl, int rtSigaction,
-            int rtSigprocmask, int rtSigtimedwait, int closeRange, int getpid, int futex) {
+            int rtSigprocmask, int rtSigtimedwait, int closeRange, int getpid, int futex, int pidfdOpen) {
 
         static Nr forArch(String arch) {
             return switch (arch) {
                 case "amd64", "x86_64" -> new Nr(0, 1, 3, 293, 271, 292, 16, 41, 56, 59, 231, 61, 247, 62,
                         80, 161, 258, 257, 266, 165, 166, 155, 137, 170, 171, 116, 117, 119, 112, 126, 157,
-                        13, 14, 128, 436, 39, 202);
+                        13, 14, 128, 436, 39, 202, 434);
                 case "aarch64" -> new Nr(63, 64, 57, 59, 73, 24, 29, 198, 220, 221, 94, 260, 95, 129,
                         49, 51, 34, 56, 36, 40, 39, 41, 43, 161, 162, 159, 147, 149, 157, 91, 167,
-                        134, 135, 137, 436, 172, 98);
+                        134, 135, 137, 436, 172, 98, 434);
                 default -> null;
             };
         }

@@ -42,7 +42,7 @@ class ChildProgramTest {
 
     ChildProgram compile(Plan plan) throws RunnerException {
         return ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("conf"),
-                tmp.resolve("hostroot"), 40, false, path -> MS_NOSUID));
+                tmp.resolve("hostroot"), 40, ProgramBuilder.Stall.NONE, path -> MS_NOSUID));
     }
 
     RecordingSyscalls run(Plan plan, RecordingSyscalls fake) throws RunnerException {

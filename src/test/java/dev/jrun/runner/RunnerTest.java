@@ -74,7 +74,7 @@ class RunnerTest {
     @Test
     void aStalledChildIsKilledAndTheRunRetried() throws Exception {
         Runner.Stats before = Runner.stats();
-        int status = new Runner(200, tmp).injectStalls(2).execute(plan("exit 42"));
+        int status = new Runner(1000, tmp).injectStalls(2).execute(plan("exit 42"));
         assertEquals(42, status, "the third attempt ran the process");
         assertEquals(2, Runner.stats().stallsRecovered() - before.stallsRecovered());
     }
@@ -82,10 +82,27 @@ class RunnerTest {
     @Test
     void threeStallsAreOneFailureWithNothingLeft() throws Exception {
         Runner.Stats before = Runner.stats();
-        RunnerException e = assertThrows(RunnerException.class, () -> new Runner(200, tmp).injectStalls(3).execute(plan("true")));
+        RunnerException e = assertThrows(RunnerException.class, () -> new Runner(1000, tmp).injectStalls(3).execute(plan("true")));
         assertTrue(e.getMessage().contains("stalled before exec 3 times"), e.getMessage());
         assertEquals(1, Runner.stats().stallsUnrecovered() - before.stallsUnrecovered());
         assertEquals(0, Runner.stats().stallsRecovered() - before.stallsRecovered());
+    }
+
+    @Test
+    void aStuckInitIsKilledAndTheProcesssStatusRecovered() throws Exception {
+        Runner.Stats before = Runner.stats();
+        long t0 = System.nanoTime();
+        int status = new Runner(2000, tmp).injectInitStall().execute(plan("exit 42"));
+        assertEquals(42, status, "the status read from the process's zombie");
+        assertEquals(1, Runner.stats().initHangsRecovered() - before.initHangsRecovered());
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "recovered within seconds");
+    }
+
+    @Test
+    void aLiveInitIsNotMistakenForAStuckOne() throws Exception {
+        Runner.Stats before = Runner.stats();
+        assertEquals(3, new Runner(2000, tmp).execute(plan("sleep 1.5; exit 3")));
+        assertEquals(0, Runner.stats().initHangsRecovered() - before.initHangsRecovered());
     }
 
     @Test
