@@ -9,6 +9,20 @@ import java.nio.file.Path;
 final class HostFacts {
     private HostFacts() {}
 
+    /**
+     * This build of jrun: the version and the jar's size and mtime, so that cached plans never
+     * outlive the code that compiled them (a rebuilt planner may order or fill steps differently).
+     */
+    static String build() {
+        String v = JrunCommand.VERSION;
+        try {
+            Path jar = Path.of(HostFacts.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return v + " " + jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
+        } catch (Exception | Error e) {
+            return v + " unknown build " + System.nanoTime(); // never matches: no caching
+        }
+    }
+
     static HostInfo read() {
         long uid = 0;
         long gid = 0;

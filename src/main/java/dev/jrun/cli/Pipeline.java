@@ -1,10 +1,14 @@
 package dev.jrun.cli;
 
 import dev.jrun.lint.Linter;
+import dev.jrun.plan.HostInfo;
 import dev.jrun.plan.Plan;
+import dev.jrun.plan.PlanCache;
 import dev.jrun.plan.PlanException;
 import dev.jrun.plan.Planner;
+import dev.jrun.plan.Step;
 import dev.jrun.spec.Diagnostic;
+import dev.jrun.spec.SpecCache;
 import dev.jrun.spec.SpecLoader;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -31,11 +35,33 @@ final class Pipeline {
     /**
      * Loads, checks and compiles a spec; prints its findings to {@code err}. Warnings are shown but
      * don't stop it; any error does.
-     *
-     * @param cached skip schema validation for a spec whose digest already passed (the run path)
      */
-    static Plan compile(Path file, boolean cached, PrintStream err, int failureCode) throws Failed {
-        SpecLoader.Result r = cached ? SpecLoader.loadCached(file) : SpecLoader.load(file);
+    static Plan compile(Path file, PrintStream err, int failureCode) throws Failed {
+        return compile(SpecLoader.load(file), HostFacts.read(), err, failureCode);
+    }
+
+    /**
+     * The run path: a plan compiled before from exactly these bytes, on this host, by this build,
+     * comes from the {@link PlanCache}; anything else is compiled (and then cached).
+     */
+    static Plan compileForRun(Path file, PrintStream err, int failureCode) throws Failed {
+        List<Diagnostic> problems = new ArrayList<>();
+        byte[] bytes = SpecLoader.readBytes(file, problems);
+        if (bytes == null) {
+            problems.forEach(err::println);
+            throw new Failed(failureCode, true);
+        }
+        HostInfo host = HostFacts.read();
+        byte[] source = PlanCache.source(file, bytes, host, HostFacts.build());
+        PlanCache cache = PlanCache.standard();
+        List<Step> steps = cache.get(source);
+        if (steps != null) return new Plan(null, steps);
+        Plan plan = compile(SpecLoader.loadCached(file, bytes, SpecCache.standard()), host, err, failureCode);
+        cache.put(source, plan.steps());
+        return plan;
+    }
+
+    private static Plan compile(SpecLoader.Result r, HostInfo host, PrintStream err, int failureCode) throws Failed {
         List<Diagnostic> all = new ArrayList<>(r.diagnostics());
         if (r.spec() != null) all.addAll(Linter.check(r));
         for (Diagnostic d : all) err.println(d);
@@ -43,7 +69,7 @@ final class Pipeline {
             throw new Failed(failureCode, all.stream().anyMatch(d -> d.ruleId().equals("io")));
         }
         try {
-            return Planner.compile(r.spec(), p -> r.tree().locate(p), HostFacts.read());
+            return Planner.compile(r.spec(), p -> r.tree().locate(p), host);
         } catch (PlanException e) {
             err.println(e.at() + ": error: " + e.getMessage() + " [plan]");
             throw new Failed(failureCode, false);

@@ -23,7 +23,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         Plan plan;
         try {
-            plan = Pipeline.compile(spec, false, System.err, 1);
+            plan = Pipeline.compile(spec, System.err, 1);
         } catch (Pipeline.Failed f) {
             return f.io ? 2 : f.exitCode;
         }

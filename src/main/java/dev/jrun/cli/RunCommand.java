@@ -27,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Plan plan;
         try {
-            plan = Pipeline.compile(Path.of(spec), true, System.err, FAILED);
+            plan = Pipeline.compileForRun(Path.of(spec), System.err, FAILED);
         } catch (Pipeline.Failed f) {
             return f.exitCode;
         } catch (java.nio.file.InvalidPathException e) {

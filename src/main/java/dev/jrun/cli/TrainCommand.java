@@ -30,7 +30,9 @@ final class TrainCommand implements Callable<Integer> {
         for (String f : List.of("json", "sarif", "github")) {
             Lint.run(new Lint.Options(List.of(spec), Format.byId(f), false, false), devNull, devNull);
         }
-        Plan plan = Pipeline.compile(spec, false, devNull, 1);
+        Plan plan = Pipeline.compile(spec, devNull, 1);
+        Pipeline.compileForRun(spec, devNull, 1); // a plan-cache miss, then
+        Pipeline.compileForRun(spec, devNull, 1); // a hit
         devNull.print(PlanPrinter.text(plan));
         devNull.print(PlanPrinter.json(plan));
         // A real container when this kernel allows one; training still succeeds when it does not.

@@ -56,6 +56,11 @@ public final class SpecLoader {
         List<Diagnostic> out = new ArrayList<>();
         byte[] bytes = read(file, out);
         if (bytes == null) return new Result(null, out, null);
+        return loadCached(file, bytes, cache);
+    }
+
+    /** As {@link #loadCached(Path, SpecCache)}, for bytes the caller has already read. */
+    public static Result loadCached(Path file, byte[] bytes, SpecCache cache) {
         String name = file.toString();
         boolean known = cache.isValid(name, bytes);
         Result r = fromBytes(file, bytes, !known);
@@ -65,6 +70,11 @@ public final class SpecLoader {
 
     public static Result loadCached(Path file) {
         return loadCached(file, SpecCache.standard());
+    }
+
+    /** The file's bytes, or null after recording why they could not be read (rule "io"). */
+    public static byte[] readBytes(Path file, List<Diagnostic> out) {
+        return read(file, out);
     }
 
     private static Result fromBytes(Path file, byte[] bytes, boolean validateSchema) {
