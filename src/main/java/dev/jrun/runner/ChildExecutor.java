@@ -163,8 +163,10 @@ public final class ChildExecutor {
      */
     static void rehearse(ChildProgram p, int times) {
         for (int t = 0; t < times; t++) {
-            run(LibcSyscalls.rehearsal(true), p);
-            run(LibcSyscalls.rehearsal(false), p);
+            for (int v = 0; v < 2; v++) {
+                run(LibcSyscalls.rehearsal(true, v == 1), p);
+                run(LibcSyscalls.rehearsal(false, v == 1), p);
+            }
         }
     }
 }

@@ -39,7 +39,7 @@ public final class Runner {
     static final int MAX_ATTEMPTS = 3;
     static final byte SYNC_GO = 'G';
     /** First-run rehearsals of the child loop: enough for the JIT to have compiled it (measured). */
-    static final int REHEARSALS = 200;
+    static final int REHEARSALS = 50;
 
     private static final AtomicLong RUNS = new AtomicLong();
     private static final AtomicLong STALLS_RECOVERED = new AtomicLong();

@@ -4,7 +4,8 @@ import static dev.jrun.sys.Linux.NR;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import java.lang.reflect.Field;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 
 /**
  * {@link Syscalls} through glibc's syscall(2), bound by JNA direct mapping with primitive arguments
@@ -17,32 +18,44 @@ public final class LibcSyscalls implements Syscalls {
     /** See {@link #rehearsal}. */
     private static final int DRY = -0x10000;
 
-    private static final sun.misc.Unsafe UNSAFE;
-
     static {
         if (NR == null) throw new UnsupportedOperationException("jrun supports x86_64 and aarch64 only");
         Native.register(LibcSyscalls.class, NativeLibrary.getProcess());
-        try {
-            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            UNSAFE = (sun.misc.Unsafe) f.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+    }
+
+    /**
+     * A JNA pointer whose address can be moved: peeks and pokes in the child must not allocate a
+     * Pointer per address. One per instance; the child is single-threaded.
+     */
+    private static final class Cursor extends Pointer {
+        Cursor() {
+            super(0);
+        }
+
+        Cursor at(long address) {
+            peer = address;
+            return this;
         }
     }
 
+    private final Cursor cursor = new Cursor();
+
     private final int off;
-    /** Rehearsal only: what the next clone returns (0 = the child's side) and a signal counter. */
+    /** Rehearsal only: what the next clone returns (0 = the child's side), which variant, counters. */
     private final boolean forkAsChild;
+    private final boolean variant;
     private int waits;
+    private int reaps;
+    private int execs;
 
     private LibcSyscalls(int nrOffset) {
-        this(nrOffset, true);
+        this(nrOffset, true, false);
     }
 
-    private LibcSyscalls(int nrOffset, boolean forkAsChild) {
+    private LibcSyscalls(int nrOffset, boolean forkAsChild, boolean variant) {
         this.off = nrOffset;
         this.forkAsChild = forkAsChild;
+        this.variant = variant;
     }
 
     /**
@@ -50,9 +63,13 @@ public final class LibcSyscalls implements Syscalls {
      * invalid so the kernel answers ENOSYS, and a plausible success returned instead: running the
      * child's loop over it in the parent compiles and links exactly the code the child will run
      * (same receiver class at every call site, so no inline-cache miss, and no lock, in the child).
+     * The two {@code variant}s answer differently where the child's code branches on a result
+     * (mkdir of an existing directory, execve's ENOENT/EACCES, an orphan reaped before the
+     * process), so that C2, should it compile the loop, has seen both sides of every branch the
+     * child can take and puts no uncommon trap (a deoptimization, with its locks) in its way.
      */
-    public static LibcSyscalls rehearsal(boolean forkAsChild) {
-        return new LibcSyscalls(DRY, forkAsChild);
+    public static LibcSyscalls rehearsal(boolean forkAsChild, boolean variant) {
+        return new LibcSyscalls(DRY, forkAsChild, variant);
     }
 
     private long dry(long real, long rehearsed) {
@@ -76,7 +93,7 @@ public final class LibcSyscalls implements Syscalls {
      * set up this thread's error slot. The child must never need the JIT, metaspace or malloc.
      */
     public static void warmUp(int times) {
-        LibcSyscalls d = rehearsal(true);
+        LibcSyscalls d = rehearsal(true, false);
         for (int i = 0; i < times; i++) {
             sys(NR.getpid(), 0, 0, 0, 0, 0, 0);
             d.read(-1, 0, 0); d.write(-1, 0, 0); d.close(-1); d.closeRange(0, 0, 0); d.prctl(0, 0, 0, 0, 0);
@@ -89,7 +106,8 @@ public final class LibcSyscalls implements Syscalls {
         }
     }
 
-    private static final long SCRATCH = UNSAFE.allocateMemory(8);
+    private static final Memory SCRATCH_MEMORY = new Memory(8);
+    private static final long SCRATCH = Pointer.nativeValue(SCRATCH_MEMORY);
 
     @Override public long read(int fd, long buf, long count) { return dry(sys(off + NR.read(), fd, buf, count, 0, 0, 0), 1); }
     @Override public long write(int fd, long buf, long count) { return dry(sys(off + NR.write(), fd, buf, count, 0, 0, 0), count); }
@@ -100,7 +118,7 @@ public final class LibcSyscalls implements Syscalls {
         return dry(sys(off + NR.mount(), source, target, fstype, flags, data, 0), 0);
     }
     @Override public long umount2(long target, int flags) { return dry(sys(off + NR.umount2(), target, flags, 0, 0, 0, 0), 0); }
-    @Override public long mkdirat(int dirfd, long path, int mode) { return dry(sys(off + NR.mkdirat(), dirfd, path, mode, 0, 0, 0), -Errno.EEXIST); }
+    @Override public long mkdirat(int dirfd, long path, int mode) { return dry(sys(off + NR.mkdirat(), dirfd, path, mode, 0, 0, 0), variant ? 0 : -Errno.EEXIST); }
     @Override public long openat(int dirfd, long path, int flags, int mode) { return dry(sys(off + NR.openat(), dirfd, path, flags, mode, 0, 0), 3); }
     @Override public long symlinkat(long target, int newdirfd, long linkpath) { return dry(sys(off + NR.symlinkat(), target, newdirfd, linkpath, 0, 0, 0), 0); }
     @Override public long pivotRoot(long newRoot, long putOld) { return dry(sys(off + NR.pivotRoot(), newRoot, putOld, 0, 0, 0, 0), 0); }
@@ -125,22 +143,24 @@ public final class LibcSyscalls implements Syscalls {
     @Override public long rtSigtimedwait(long set, long info, long timeout) {
         // Rehearsed: one signal to forward, then SIGCHLDs.
         return dry(sys(off + NR.rtSigtimedwait(), set, info, timeout, Linux.SIGSET_SIZE, 0, 0),
-                waits++ == 0 ? Linux.SIGTERM : Linux.SIGCHLD);
+                waits++ == 0 ? Linux.SIGTERM : Linux.SIGCHLD); // forward one, then reap
     }
     @Override public long clone(long flags) { return dry(sys(off + NR.sysClone(), flags, 0, 0, 0, 0, 0), forkAsChild ? 0 : 2); }
-    @Override public long execve(long path, long argv, long envp) { return dry(sys(off + NR.execve(), path, argv, envp, 0, 0, 0), -Errno.ENOENT); }
+    @Override public long execve(long path, long argv, long envp) { return dry(sys(off + NR.execve(), path, argv, envp, 0, 0, 0),
+            variant && execs++ == 0 ? -Errno.EACCES : -Errno.ENOENT); }
     @Override public long kill(int pid, int sig) { return dry(sys(off + NR.kill(), pid, sig, 0, 0, 0, 0), 0); }
     @Override public long waitid(int idtype, int id, long infop, int options) {
         long r = sys(off + NR.waitid(), idtype, id, infop, options, 0, 0);
         if (off == 0) return r;
-        if (infop != 0) { // rehearsed: the process (pid 2, as the rehearsed clone returns) exited 0
-            UNSAFE.putInt(infop + Linux.SI_PID, 2);
-            UNSAFE.putInt(infop + Linux.SI_CODE, Linux.CLD_EXITED);
-            UNSAFE.putInt(infop + Linux.SI_STATUS, 0);
+        if (infop != 0) { // rehearsed: an orphan (variant), nothing more, then the process (pid 2) exited 0
+            int n = reaps++;
+            pokeInt(infop + Linux.SI_PID, variant ? (n == 0 ? 77 : n == 1 ? 0 : 2) : 2);
+            pokeInt(infop + Linux.SI_CODE, Linux.CLD_EXITED);
+            pokeInt(infop + Linux.SI_STATUS, 0);
         }
         return 0;
     }
     @Override public void exitGroup(int status) { sys(off + NR.exitGroup(), status, 0, 0, 0, 0, 0); }
-    @Override public int peekInt(long address) { return UNSAFE.getInt(address); }
-    @Override public void pokeInt(long address, int value) { UNSAFE.putInt(address, value); }
+    @Override public int peekInt(long address) { return cursor.at(address).getInt(0); }
+    @Override public void pokeInt(long address, int value) { cursor.at(address).setInt(0, value); }
 }
