@@ -37,9 +37,12 @@ import java.util.stream.Stream;
  */
 public final class Runner {
     static final int MAX_ATTEMPTS = 3;
+    private static final boolean TIMING = System.getenv("JRUN_DEBUG_TIMING") != null;
     static final byte SYNC_GO = 'G';
-    /** First-run rehearsals of the child loop: enough for the JIT to have compiled it (measured). */
-    static final int REHEARSALS = 50;
+    /** First-run rehearsals of the child loop (x4: both fork sides, both variants); one per run after. */
+    static final int REHEARSALS = 10;
+    /** First-run calls of every syscall method (counters and links; see LibcSyscalls.warmUp). */
+    static final int WARM_UPS = 50;
 
     private static final AtomicLong RUNS = new AtomicLong();
     private static final AtomicLong STALLS_RECOVERED = new AtomicLong();
@@ -119,7 +122,9 @@ public final class Runner {
     /** Runs the plan: the process's exit status, 128+N if signal N killed it. */
     public int execute(Plan plan) throws RunnerException {
         RUNS.incrementAndGet();
+        long t0 = System.nanoTime();
         prepareJvm();
+        if (TIMING) System.err.printf("jrun: timing: prepare JVM (JNA, warm-up, signals) %.1f ms%n", (System.nanoTime() - t0) / 1e6);
         Path tmp = null;
         try {
             tmp = tempDir(plan);
@@ -161,8 +166,11 @@ public final class Runner {
                     ProgramBuilder.statfs(plan)));
             if (injectedStalls > 0) injectedStalls--;
             if (System.getenv("JRUN_DEBUG_PROGRAM") != null) System.err.print(program);
+            long t1 = System.nanoTime();
             ChildExecutor.rehearse(program, warm ? 1 : REHEARSALS);
             warm = true;
+            if (TIMING) System.err.printf("jrun: timing: rehearsal %.1f ms%n", (System.nanoTime() - t1) / 1e6);
+            t1 = System.nanoTime();
             long flags = SIGCHLD;
             for (Namespace n : namespaces(plan)) flags |= n.cloneFlag;
             LibcSyscalls.warmUp(1); // this thread's JNA error slot and wrappers, now, not in the child
@@ -202,6 +210,7 @@ public final class Runner {
                 int errno = b.getInt();
                 throw new RunnerException(plan, program.stepOf(op), program.describe(op), errno, null);
             }
+            if (TIMING) System.err.printf("jrun: timing: clone to exec %.1f ms%n", (System.nanoTime() - t1) / 1e6);
             deleteConfFiles(tmp); // the bind mounts hold the inodes now
             if (tty != null) tty.start();
             int code = plan.stepsOf(Step.StartInit.class).isEmpty() ? Kernel.exitCode(Kernel.waitFor(pid)) : superviseInit(pid);
@@ -436,8 +445,16 @@ public final class Runner {
         if (signalsInstalled) return;
         synchronized (Runner.class) {
             if (signalsInstalled) return;
-            LibcSyscalls.warmUp(300);
+            long t = System.nanoTime();
+            LibcSyscalls.warmUp(1); // loads JNA and binds the native: the first call pays for both
+            long loaded = System.nanoTime();
+            LibcSyscalls.warmUp(WARM_UPS);
+            long warmed = System.nanoTime();
             installSignalForwarding();
+            if (TIMING) {
+                System.err.printf("jrun: timing: JNA load+bind %.1f ms, warm-up %.1f ms, signal handlers %.1f ms%n",
+                        (loaded - t) / 1e6, (warmed - loaded) / 1e6, (System.nanoTime() - warmed) / 1e6);
+            }
         }
     }
 
