@@ -172,11 +172,36 @@ final class ProgramBuilder {
         return false;
     }
 
+    /**
+     * A read-only rootfs is shown through an overlay whose upper layer is a private tmpfs: mount
+     * points the spec needs but the rootfs lacks are created there, never in the host's directory
+     * (which a plain bind would change for good). A writable rootfs is bound onto itself, as runc
+     * does, and mount points are created in it.
+     */
     private void bindRootfs(Step.BindRootfs b) {
-        rootHostPath = b.source();
-        paths = new ContainerPaths(b.source(), Path.of(b.source()));
-        emitP("bind rootfs " + b.source() + " onto itself", MOUNT,
-                new long[] {str(b.source()), str(b.source()), 0, MS_BIND | MS_REC, 0}, 0b00011);
+        if (!b.readonly() || setup.hostRootDir() == null) {
+            rootHostPath = b.source();
+            paths = new ContainerPaths(b.source(), Path.of(b.source()));
+            emitP("bind rootfs " + b.source() + " onto itself", MOUNT,
+                    new long[] {str(b.source()), str(b.source()), 0, MS_BIND | MS_REC, 0}, 0b00011);
+            return;
+        }
+        String root = setup.hostRootDir().toString();
+        String layer = setup.hostRootDir().resolveSibling("layer").toString();
+        emitP("mount tmpfs on " + layer + " (overlay's upper layer)", MOUNT,
+                new long[] {str("tmpfs"), str(layer), str("tmpfs"), MS_NOSUID | MS_NODEV, str("mode=755")}, 0b10111);
+        emitP("mkdir " + layer + "/upper", MKDIR, new long[] {str(layer + "/upper"), 0755}, 0b1);
+        emitP("mkdir " + layer + "/work", MKDIR, new long[] {str(layer + "/work"), 0755}, 0b1);
+        String options = "lowerdir=" + overlayEscape(b.source()) + ",upperdir=" + overlayEscape(layer + "/upper")
+                + ",workdir=" + overlayEscape(layer + "/work");
+        emitP("mount overlay of rootfs " + b.source() + " on " + root, MOUNT,
+                new long[] {str("overlay"), str(root), str("overlay"), 0, str(options)}, 0b10111);
+        paths = new ContainerPaths(root, Path.of(b.source()));
+    }
+
+    /** overlayfs splits its options at ',' and lowerdir at ':'; a backslash escapes both. */
+    static String overlayEscape(String path) {
+        return path.replace("\\", "\\\\").replace(",", "\\,").replace(":", "\\:");
     }
 
     private void hostRoot(Step.HostRoot h) throws RunnerException {

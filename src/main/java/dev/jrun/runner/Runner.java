@@ -384,16 +384,23 @@ public final class Runner {
      */
     private Path tempDir(Plan plan) throws RunnerException {
         boolean conf = !plan.stepsOf(Step.ConfFile.class).isEmpty();
-        boolean hostRoot = !plan.stepsOf(Step.HostRoot.class).isEmpty();
+        boolean hostRoot = !plan.stepsOf(Step.HostRoot.class).isEmpty()
+                || plan.stepsOf(Step.BindRootfs.class).stream().anyMatch(Step.BindRootfs::readonly);
         if (!conf && !hostRoot) return null;
         try {
             var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
             Path dir = tempBase == null ? Files.createTempDirectory("jrun-", mode) : Files.createTempDirectory(tempBase, "jrun-", mode);
-            if (hostRoot) Files.createDirectory(dir.resolve("root"));
+            if (hostRoot) {
+                Files.createDirectory(dir.resolve("root"));
+                Files.createDirectory(dir.resolve("layer"));
+            }
             long owner = containerRootHostUid(plan);
             if (owner >= 0) {
                 Files.setAttribute(dir, "unix:uid", (int) owner);
-                if (hostRoot) Files.setAttribute(dir.resolve("root"), "unix:uid", (int) owner);
+                if (hostRoot) {
+                    Files.setAttribute(dir.resolve("root"), "unix:uid", (int) owner);
+                    Files.setAttribute(dir.resolve("layer"), "unix:uid", (int) owner);
+                }
             }
             return dir;
         } catch (IOException | UnsupportedOperationException e) {

@@ -59,6 +59,10 @@ public final class RunnerException extends Exception {
 
         static String forFailure(Step step, String what, int errno) {
             boolean perm = errno == Errno.EPERM || errno == Errno.EACCES;
+            if ((what.startsWith("mkdir ") || what.startsWith("create mount point ")) && (perm || errno == Errno.EROFS)) {
+                return "the mount point is missing from the rootfs and the container's root may not create it there "
+                        + "(the directory belongs to a user outside the user namespace): create it in the rootfs";
+            }
             if (step instanceof Step.CreateNamespaces && (perm || errno == Errno.ENOSPC)) {
                 return errno == Errno.ENOSPC ? "user.max_user_namespaces (or another max_*_namespaces) is exhausted" : USERNS;
             }

@@ -64,17 +64,23 @@ class ChildProgramTest {
         assertEquals("read(" + SYNC + ", 1)", calls.get(3));
         assertTrue(calls.indexOf("setresuid(0)") > calls.indexOf("read(" + SYNC + ", 1)"));
         List<String> mounts = fake.named("mount", "pivot_root", "umount2", "chdir");
+        String layer = tmp.resolve("layer").toString();
+        String root = tmp.resolve("hostroot").toString();
         assertEquals("mount(\"none\", \"/\", null, MS_REC|MS_PRIVATE, null)", mounts.get(0), "propagation first");
-        assertEquals("mount(\"" + r + "\", \"" + r + "\", null, MS_BIND|MS_REC, null)", mounts.get(1), "then the rootfs");
-        assertEquals("mount(\"proc\", \"" + r + "/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, null)", mounts.get(2));
+        // A read-only rootfs is an overlay over a private tmpfs: mount points go there, not into the rootfs.
+        assertEquals("mount(\"tmpfs\", \"" + layer + "\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"mode=755\")", mounts.get(1));
+        assertEquals("mount(\"overlay\", \"" + root + "\", \"overlay\", 0, \"lowerdir=" + r + ",upperdir=" + layer
+                + "/upper,workdir=" + layer + "/work\")", mounts.get(2), "then the rootfs");
+        assertEquals("mount(\"proc\", \"" + root + "/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, null)", mounts.get(3));
+        r = root; // every later path is under the overlay
         int pivot = mounts.indexOf("pivot_root(\".\", \".\")");
         assertEquals("chdir(\"" + r + "\")", mounts.get(pivot - 1));
         assertEquals("umount2(\".\", 2)", mounts.get(pivot + 1));
         assertEquals("chdir(\"/\")", mounts.get(pivot + 2));
-        assertEquals("mount(\"none\", \"/\", null, MS_NOSUID|MS_RDONLY|MS_REMOUNT|MS_BIND, null)".replace("MS_NOSUID|MS_RDONLY", "MS_RDONLY|MS_NOSUID"),
-                mounts.get(pivot + 3), "read-only root after pivot, keeping the locked flags");
-        // Every mount before pivot_root targets a path inside the rootfs.
-        for (String m : mounts.subList(1, pivot - 1)) assertTrue(m.contains("\"" + r), m);
+        assertEquals("mount(\"none\", \"/\", null, MS_RDONLY|MS_REMOUNT|MS_BIND, null)", mounts.get(pivot + 3),
+                "read-only root after pivot (the overlay is ours: no locked flags)");
+        // Every mount before pivot_root targets a path inside the new root (or the overlay's layer).
+        for (String m : mounts.subList(1, pivot - 1)) assertTrue(m.contains("\"" + r) || m.contains("\"" + layer), m);
         // Devices: an empty file as mount point, then the bind.
         int dn = calls.indexOf("creat(\"" + r + "/dev/null\", 0644)");
         assertEquals("close(99)", calls.get(dn + 1));
@@ -106,12 +112,18 @@ class ChildProgramTest {
         Path vol = Files.createDirectories(tmp.resolve("vol"));
         TestSpecs t = new TestSpecs(rootfs).volume(vol, "/data/x", false).volume(vol, "/etc/link/y", true);
         t.defaultMounts = false;
+        t.readonly = false; // the rootfs bound onto itself: paths below are the rootfs's
         RecordingSyscalls fake = run(t.plan(0, 0), new RecordingSyscalls());
         assertTrue(fake.calls.contains("mount(\"" + vol + "\", \"" + r + "/host-secret/x\", null, MS_BIND|MS_REC, null)"), fake.calls.toString());
         assertTrue(fake.calls.contains("mkdir(\"" + r + "/host-secret\", 0755)"));
         assertTrue(fake.calls.contains("mount(\"" + vol + "\", \"" + r + "/etc/y\", null, MS_BIND|MS_REC, null)"), fake.calls.toString());
         assertTrue(fake.calls.stream().filter(c -> c.startsWith("mount(") || c.startsWith("mkdir("))
                 .allMatch(c -> c.contains("\"" + r) || c.startsWith("mount(\"none\", \"/\"")), fake.calls.toString());
+    }
+
+    @Test
+    void overlayOptionsEscapeCommasAndColons() {
+        assertEquals("/a\\,b\\:c\\\\d", ProgramBuilder.overlayEscape("/a,b:c\\d"));
     }
 
     @Test
@@ -128,6 +140,7 @@ class ChildProgramTest {
     void readonlyVolumeIsBindThenRemount() throws Exception {
         Path vol = Files.createDirectories(tmp.resolve("vol"));
         TestSpecs t = new TestSpecs(rootfs).volume(vol, "/srv/data", true);
+        t.readonly = false;
         RecordingSyscalls fake = run(t.plan(0, 0), new RecordingSyscalls());
         int bind = fake.calls.indexOf("mount(\"" + vol + "\", \"" + r + "/srv/data\", null, MS_BIND|MS_REC, null)");
         assertTrue(bind > 0);
@@ -202,6 +215,7 @@ class ChildProgramTest {
     void rootWithGroupsSetsThemAndChroots() throws Exception {
         TestSpecs t = new TestSpecs(rootfs).namespaces(Namespace.MOUNT, Namespace.UTS);
         t.pivot = false;
+        t.readonly = false;
         t.user = new dev.jrun.spec.Spec.User(1000, 100, List.of(5L, 27L), TestSpecs.AT);
         RecordingSyscalls fake = run(t.plan(0, 0), new RecordingSyscalls());
         assertTrue(fake.named("pivot_root").isEmpty());

@@ -223,9 +223,9 @@ class ContainerTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void confFilesAreGeneratedAndReadOnly(Mode mode) throws Exception {
-        Result r = run(mode, spec("cat /etc/hostname /etc/motd; grep -c 'inside' /etc/hosts; "
-                        + "(echo x > /etc/motd) 2>/dev/null; echo write=$?",
-                "hostname: inside", "files:\n  - {destination: /etc/motd, content: \"hello motd\\n\"}"));
+        Result r = run(mode, spec("cat /etc/hostname /motd; grep -c 'inside' /etc/hosts; "
+                        + "(echo x > /motd) 2>/dev/null; echo write=$?",
+                "hostname: inside", "files:\n  - {destination: /motd, content: \"hello motd\\n\"}"));
         assertEquals(0, r.exit(), r.toString());
         assertEquals(List.of("inside", "hello motd", "1", "write=1"), r.out().lines().toList());
     }
@@ -245,8 +245,13 @@ class ContainerTest {
             assertEquals(0, r.exit(), r.toString());
             assertEquals("1", r.out().lines().findFirst().orElseThrow());
             // Seen from the host: after pivot_root the process's root is its namespace's own root
-            // mount; after chroot it is still a directory of the host's tree.
-            assertEquals(pivot ? "/" : Jrun.rootfs().toString(), root, "pivot=" + pivot);
+            // mount; after chroot it is still a directory of the host's tree (the overlay's mount
+            // point in jrun's private temp dir, the rootfs being read-only).
+            if (pivot) {
+                assertEquals("/", root);
+            } else {
+                assertTrue(root.startsWith(dir.resolve("tmp") + "/jrun-") && root.endsWith("/root"), root);
+            }
             noTempDirLeft();
         }
     }
@@ -272,6 +277,31 @@ class ContainerTest {
         assertTrue(r.err().matches("(?s)jrun: .*spec\\.yaml:\\d+:\\d+: step \\d+ chdir /does/not/exist: ENOENT \\(No such file or directory\\)"
                 + " \u2014 hint: .*\n"), r.err());
         assertEquals(before, Jrun.hostMounts());
+    }
+
+    @Test
+    void rootlessCannotCreateAMountPointInARootOwnedDirectory() throws Exception {
+        Result r = run(ROOTLESS, spec("true", "files:\n  - {destination: /etc/motd, content: hi}"));
+        assertEquals(125, r.exit(), r.toString());
+        assertTrue(r.err().contains("create mount point /etc/motd: EACCES (Permission denied) \u2014 hint: the mount point is missing"),
+                r.err());
+    }
+
+    @Test
+    void mountPointsMissingFromAReadOnlyRootfsAreNotCreatedInIt() throws Exception {
+        List<String> before = listing(Jrun.rootfs());
+        Result r = run(ROOT, spec("ls -d /new/deep/dir /etc/motd",
+                "mounts:\n  - {destination: /new/deep/dir, type: tmpfs, source: tmpfs}",
+                "files:\n  - {destination: /etc/motd, content: hi}"));
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(List.of("/etc/motd", "/new/deep/dir"), r.out().lines().toList());
+        assertEquals(before, listing(Jrun.rootfs()), "the run changed the rootfs on the host");
+    }
+
+    private static List<String> listing(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root, 2)) {
+            return s.map(Path::toString).sorted().toList();
+        }
     }
 
     @Test
