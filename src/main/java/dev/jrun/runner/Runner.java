@@ -86,6 +86,18 @@ public final class Runner {
         return this;
     }
 
+    /**
+     * Starts loading JNA and warming the child's path on a background thread, so that it overlaps
+     * whatever the caller does next (reading and checking the spec): JNA's load is the largest
+     * piece of a cold run (docs/design.md). {@link #execute} waits for it.
+     */
+    public static void preloadAsync() {
+        if (signalsInstalled) return;
+        Thread t = new Thread(Runner::prepareJvm, "jrun-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Counters over this JVM's runs (the stress bench reads them; JRUN_DEBUG_STATS=1 prints them). */
     /**
      * @param stallsRecovered children that stalled before exec, killed and retried
