@@ -25,6 +25,7 @@ final class RunCommand implements Callable<Integer> {
     /** Also called straight from {@link Main} without picocli, the cold-start fast path. */
     static int run(String spec) {
         long t0 = System.nanoTime();
+        Runner.preloadAsync(); // JNA's load overlaps reading the spec (docs/design.md)
         Plan plan;
         try {
             plan = Pipeline.compileForRun(Path.of(spec), System.err, FAILED);
