@@ -36,7 +36,15 @@ import java.util.stream.Stream;
  * </ol>
  */
 public final class Runner {
-    static final int MAX_ATTEMPTS = 3;
+    /**
+     * Attempts per run. A child found stuck in futex costs one more fork, so up to 10 (at the
+     * stress bench's ~3 % stall rate under heavy GC churn, three in a row did happen once in 5,000);
+     * a child that just makes no progress costs the whole stall timeout, so at most 3 of those.
+     */
+    static final int MAX_ATTEMPTS = 10;
+    static final int MAX_TIMEOUTS = 3;
+    private static final int STUCK = Integer.MIN_VALUE;
+    private static final int TIMED_OUT = Integer.MIN_VALUE + 1;
     private static final boolean TIMING = System.getenv("JRUN_DEBUG_TIMING") != null;
     static final byte SYNC_GO = 'G';
     /** First-run rehearsals of the child loop (x4: both fork sides, both variants); one per run after. */
@@ -140,23 +148,38 @@ public final class Runner {
         Path tmp = null;
         try {
             tmp = tempDir(plan);
-            for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-                Integer status = attempt(plan, tmp);
-                if (status != null) return status;
-                STALLS_RECOVERED.incrementAndGet();
+            int stalls = 0;
+            int timeouts = 0;
+            for (int attempt = 1; attempt <= MAX_ATTEMPTS && timeouts < MAX_TIMEOUTS; attempt++) {
+                int status = attempt(plan, tmp);
+                if (status != STUCK && status != TIMED_OUT) {
+                    STALLS_RECOVERED.addAndGet(stalls);
+                    return status;
+                }
+                stalls++;
+                if (status == TIMED_OUT) timeouts++;
+                // A fork that caught a safepoint in progress: give the VM a moment to finish it.
+                backoff(attempt);
             }
-            STALLS_RECOVERED.addAndGet(-MAX_ATTEMPTS);
             STALLS_UNRECOVERED.incrementAndGet();
-            throw new RunnerException(plan, -1, "the container's setup stalled before exec " + MAX_ATTEMPTS
-                    + " times (killed after " + stallTimeoutMillis + " ms each)", 0,
-                    "raise JRUN_STALL_TIMEOUT_MS if the setup is legitimately slow");
+            throw new RunnerException(plan, -1, "the container's setup stalled before exec " + stalls
+                    + " times (" + timeouts + " of them timed out after " + stallTimeoutMillis + " ms)", 0,
+                    timeouts > 0 ? "raise JRUN_STALL_TIMEOUT_MS if the setup is legitimately slow" : null);
         } finally {
             deleteTree(tmp);
         }
     }
 
-    /** One clone; null when the child stalled before exec and was killed. */
-    private Integer attempt(Plan plan, Path tmp) throws RunnerException {
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(Math.min(20, 2L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One clone: the exit status, or {@link #STUCK}/{@link #TIMED_OUT} when the child was killed before exec. */
+    private int attempt(Plan plan, Path tmp) throws RunnerException {
         int[] sync = pipe(plan);
         int[] status;
         try {
@@ -207,11 +230,12 @@ public final class Runner {
             Kernel.write(sync[1], new byte[] {SYNC_GO});
             Kernel.close(sync[1]);
             sync[1] = -1;
-            if (!awaitExecStatus(status[0], pid)) {
+            int awaited = awaitExecStatus(status[0], pid);
+            if (awaited != EXEC_STATUS_READY) {
                 Kernel.kill(pid, SIGKILL);
                 reap(pid);
                 pid = -1;
-                return null;
+                return awaited;
             }
             byte[] record = Kernel.read(status[0], 8);
             if (record.length == 8) {
@@ -247,17 +271,19 @@ public final class Runner {
      * Waits for EXEC_OK/EXEC_FAILED. A child found asleep in futex(2) is stuck for good (docs/design.md),
      * so it is given up at once instead of after the whole stall timeout.
      */
-    private boolean awaitExecStatus(int fd, int pid) throws SyscallException {
+    private int awaitExecStatus(int fd, int pid) throws SyscallException {
         long deadline = System.nanoTime() + stallTimeoutMillis * 1_000_000L;
         long slice = 5;
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) return false;
-            if (Kernel.pollIn(fd, Math.min(left, slice))) return true;
-            if (Kernel.stuckInFutex(pid)) return false;
+            if (left <= 0) return TIMED_OUT;
+            if (Kernel.pollIn(fd, Math.min(left, slice))) return EXEC_STATUS_READY;
+            if (Kernel.stuckInFutex(pid)) return STUCK;
             slice = 20;
         }
     }
+
+    private static final int EXEC_STATUS_READY = 0;
 
     /**
      * Waits for an init (a JVM copy that keeps running Java after exec, so in theory it can still

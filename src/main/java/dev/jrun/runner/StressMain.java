@@ -79,10 +79,11 @@ public final class StressMain {
         List<String> mountsAfter = Files.readAllLines(Path.of("/proc/self/mountinfo"));
         List<String> childrenAfter = children();
         long total = (long) runs * threads;
-        System.out.printf("runs=%d threads=%d churn=%d hangs_recovered=%d hangs_unrecovered=%d failures=%d "
+        System.out.printf("runs=%d threads=%d churn=%d hangs_recovered=%d (init_after_exec=%d) hangs_unrecovered=%d failures=%d "
                         + "mounts_before=%d mounts_after=%d children_before=%d children_after=%d wall_s=%.2f wall_ms_per_run=%.2f%n",
                 total, threads, churners, s.stallsRecovered() - statsBefore.stallsRecovered()
                         + s.initHangsRecovered() - statsBefore.initHangsRecovered(),
+                s.initHangsRecovered() - statsBefore.initHangsRecovered(),
                 s.stallsUnrecovered() - statsBefore.stallsUnrecovered(), failures.get(), mountsBefore.size(),
                 mountsAfter.size(), childrenBefore.size(), childrenAfter.size(), seconds, seconds * 1000 / total);
         if (firstFailure.get() != null) System.out.println("first failure: " + firstFailure.get());

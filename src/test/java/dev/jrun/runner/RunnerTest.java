@@ -80,10 +80,10 @@ class RunnerTest {
     }
 
     @Test
-    void threeStallsAreOneFailureWithNothingLeft() throws Exception {
+    void threeTimedOutStallsAreOneFailureWithNothingLeft() throws Exception {
         Runner.Stats before = Runner.stats();
         RunnerException e = assertThrows(RunnerException.class, () -> new Runner(1000, tmp).injectStalls(3).execute(plan("true")));
-        assertTrue(e.getMessage().contains("stalled before exec 3 times"), e.getMessage());
+        assertTrue(e.getMessage().contains("stalled before exec 3 times (3 of them timed out after 1000 ms)"), e.getMessage());
         assertEquals(1, Runner.stats().stallsUnrecovered() - before.stallsUnrecovered());
         assertEquals(0, Runner.stats().stallsRecovered() - before.stallsRecovered());
     }
