@@ -478,7 +478,14 @@ public final class Runner {
     private static int lastCap() {
         if (lastCap == 0) {
             try {
-                lastCap = Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/cap_last_cap"), StandardCharsets.US_ASCII).trim());
+                // One read(2): sysctl files answer a read at a non-zero offset with nothing, and
+                // Files.readString reads in pieces here, which returned "4" for "40" and left
+                // container root with CAP_SYS_ADMIN (caught by ContainerTest's capability check).
+                try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/sys/kernel/cap_last_cap")) {
+                    byte[] b = new byte[32];
+                    int n = in.read(b);
+                    lastCap = Integer.parseInt(new String(b, 0, Math.max(n, 0), StandardCharsets.US_ASCII).trim());
+                }
             } catch (IOException | NumberFormatException e) {
                 lastCap = 40; // CAP_CHECKPOINT_RESTORE, the last one in Linux 6.x
             }
