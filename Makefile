@@ -46,7 +46,7 @@ $(ROOTFS)/.ok:
 	 && for a in $$(./bin/busybox --list-full); do [ -e "$$a" ] || ln -s /bin/busybox "$$a"; done \
 	 && printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > etc/passwd \
 	 && printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' > etc/group \
-	 && : > etc/hosts && : > etc/hostname && : > etc/resolv.conf && chmod 1777 tmp
+	 && : > etc/hosts && : > etc/hostname && : > etc/resolv.conf && : > etc/motd && chmod 1777 tmp
 	@chmod -R a+rX $(BUILD)/rootfs.tmp && rm -rf $(ROOTFS) && mv $(BUILD)/rootfs.tmp $(ROOTFS) && touch $@
 
 run: build rootfs
