@@ -288,20 +288,20 @@ class ContainerTest {
 
     @Test
     void rootlessCannotCreateAMountPointInARootOwnedDirectory() throws Exception {
-        Result r = run(ROOTLESS, spec("true", "files:\n  - {destination: /etc/motd, content: hi}"));
+        Result r = run(ROOTLESS, spec("true", "files:\n  - {destination: /etc/jrun-absent.conf, content: hi}"));
         assertEquals(125, r.exit(), r.toString());
-        assertTrue(r.err().contains("create mount point /etc/motd: EACCES (Permission denied) \u2014 hint: the mount point is missing"),
+        assertTrue(r.err().contains("create mount point /etc/jrun-absent.conf: EACCES (Permission denied) \u2014 hint: the mount point is missing"),
                 r.err());
     }
 
     @Test
     void mountPointsMissingFromAReadOnlyRootfsAreNotCreatedInIt() throws Exception {
         List<String> before = listing(Jrun.rootfs());
-        Result r = run(ROOT, spec("ls -d /new/deep/dir /etc/motd",
+        Result r = run(ROOT, spec("ls -d /new/deep/dir /etc/jrun-absent.conf",
                 "mounts:\n  - {destination: /new/deep/dir, type: tmpfs, source: tmpfs}",
-                "files:\n  - {destination: /etc/motd, content: hi}"));
+                "files:\n  - {destination: /etc/jrun-absent.conf, content: hi}"));
         assertEquals(0, r.exit(), r.toString());
-        assertEquals(List.of("/etc/motd", "/new/deep/dir"), r.out().lines().toList());
+        assertEquals(List.of("/etc/jrun-absent.conf", "/new/deep/dir"), r.out().lines().toList());
         assertEquals(before, listing(Jrun.rootfs()), "the run changed the rootfs on the host");
     }
 
