@@ -1,5 +1,6 @@
 package dev.jrun.plan;
 
+import dev.jrun.spec.SpecCache;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -30,11 +31,8 @@ public final class PlanCache {
 
     /** $XDG_CACHE_HOME/jrun/plans or ~/.cache/jrun/plans. */
     public static PlanCache standard() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        String home = System.getProperty("user.home");
-        if (xdg != null && xdg.startsWith("/")) return new PlanCache(Path.of(xdg, "jrun", "plans"));
-        if (home != null && home.startsWith("/")) return new PlanCache(Path.of(home, ".cache", "jrun", "plans"));
-        return new PlanCache(null);
+        Path base = SpecCache.jrunCacheDir();
+        return new PlanCache(base == null ? null : base.resolve("plans"));
     }
 
     /** What a plan was compiled from: must match exactly for a hit. */

@@ -29,19 +29,24 @@ public final class SpecCache {
 
     /** The per-user cache, as the XDG base directory spec places it. */
     public static SpecCache standard() {
+        Path base = jrunCacheDir();
+        return new SpecCache(base == null ? null : base.resolve("valid"));
+    }
+
+    /**
+     * jrun's per-user cache directory, {@code $XDG_CACHE_HOME/jrun} or {@code ~/.cache/jrun}, or null
+     * when neither is usable (no absolute XDG_CACHE_HOME and no home, e.g. user.home "?").
+     * Every jrun cache lives below it.
+     */
+    public static Path jrunCacheDir() {
         try {
             String xdg = System.getenv("XDG_CACHE_HOME");
-            Path base;
-            if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
-                base = Path.of(xdg);
-            } else {
-                String home = System.getProperty("user.home");
-                if (home == null || home.isEmpty() || home.equals("?")) return new SpecCache(null);
-                base = Path.of(home, ".cache");
-            }
-            return new SpecCache(base.resolve("jrun").resolve("valid"));
+            if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "jrun");
+            String home = System.getProperty("user.home");
+            if (home == null || home.isEmpty() || home.equals("?")) return null;
+            return Path.of(home, ".cache", "jrun");
         } catch (RuntimeException e) {
-            return new SpecCache(null);
+            return null;
         }
     }
 

@@ -41,7 +41,7 @@ public final class SpecLoader {
      */
     public static Result load(Path file, boolean validateSchema) {
         List<Diagnostic> out = new ArrayList<>();
-        byte[] bytes = read(file, out);
+        byte[] bytes = readBytes(file, out);
         if (bytes == null) return new Result(null, out, null);
         return fromBytes(file, bytes, validateSchema);
     }
@@ -54,7 +54,7 @@ public final class SpecLoader {
     /** For running: validates only specs whose digest the cache does not know, and remembers passes. */
     public static Result loadCached(Path file, SpecCache cache) {
         List<Diagnostic> out = new ArrayList<>();
-        byte[] bytes = read(file, out);
+        byte[] bytes = readBytes(file, out);
         if (bytes == null) return new Result(null, out, null);
         return loadCached(file, bytes, cache);
     }
@@ -70,11 +70,6 @@ public final class SpecLoader {
 
     public static Result loadCached(Path file) {
         return loadCached(file, SpecCache.standard());
-    }
-
-    /** The file's bytes, or null after recording why they could not be read (rule "io"). */
-    public static byte[] readBytes(Path file, List<Diagnostic> out) {
-        return read(file, out);
     }
 
     private static Result fromBytes(Path file, byte[] bytes, boolean validateSchema) {
@@ -93,7 +88,8 @@ public final class SpecLoader {
     }
 
     /** The file's bytes, or null with an {@code io} (or {@code file-type}, {@code spec-too-large}) finding. */
-    private static byte[] read(Path file, List<Diagnostic> out) {
+    /** The file's bytes, or null after recording why they could not be read (rule "io"). */
+    public static byte[] readBytes(Path file, List<Diagnostic> out) {
         Location at = Location.unknown(file.toString());
         if (SpecReader.formatOf(file.toString()) == null) {
             // SpecReader words this finding; no need to open the file first.
