@@ -37,7 +37,7 @@ final class Pipeline {
      * don't stop it; any error does.
      */
     static Plan compile(Path file, PrintStream err, int failureCode) throws Failed {
-        return compile(SpecLoader.load(file), HostFacts.read(), err, failureCode);
+        return compile(SpecLoader.load(file), HostInfo.current(), err, failureCode);
     }
 
     /**
@@ -51,8 +51,8 @@ final class Pipeline {
             problems.forEach(err::println);
             throw new Failed(failureCode, true);
         }
-        HostInfo host = HostFacts.read();
-        byte[] source = PlanCache.source(file, bytes, host, HostFacts.build());
+        HostInfo host = HostInfo.current();
+        byte[] source = PlanCache.source(file, bytes, host, BuildId.of());
         PlanCache cache = PlanCache.standard();
         List<Step> steps = cache.get(source);
         if (steps != null) return new Plan(null, steps);

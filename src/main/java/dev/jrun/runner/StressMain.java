@@ -40,8 +40,7 @@ public final class StressMain {
             loaded.diagnostics().forEach(System.err::println);
             System.exit(2);
         }
-        long[] ids = ids();
-        Plan plan = Planner.compile(loaded.spec(), p -> loaded.tree().locate(p), new HostInfo(ids[0], ids[1], null));
+        Plan plan = Planner.compile(loaded.spec(), p -> loaded.tree().locate(p), HostInfo.current());
 
         List<String> mountsBefore = Files.readAllLines(Path.of("/proc/self/mountinfo"));
         List<String> childrenBefore = children();
@@ -112,16 +111,6 @@ public final class StressMain {
         t.setDaemon(true);
         t.start();
         return t;
-    }
-
-    private static long[] ids() throws IOException {
-        long uid = 0;
-        long gid = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("Uid:")) uid = Long.parseLong(line.split("\\s+")[2]);
-            if (line.startsWith("Gid:")) gid = Long.parseLong(line.split("\\s+")[2]);
-        }
-        return new long[] {uid, gid};
     }
 
     /** This JVM's live child processes (a leaked container would show up here). */
