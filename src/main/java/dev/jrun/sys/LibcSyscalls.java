@@ -2,10 +2,15 @@ package dev.jrun.sys;
 
 import static dev.jrun.sys.Linux.NR;
 
+import com.sun.jna.FromNativeConverter;
+import com.sun.jna.Function;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import com.sun.jna.ToNativeConverter;
+import java.lang.reflect.Method;
+import java.util.Arrays;
 
 /**
  * {@link Syscalls} through glibc's syscall(2), bound by JNA direct mapping with primitive arguments
@@ -18,9 +23,47 @@ public final class LibcSyscalls implements Syscalls {
     /** See {@link #rehearsal}. */
     private static final int DRY = -0x10000;
 
+    /** How {@link #syscall} was bound: "lean", or "Native.register" when the lean path was refused. */
+    static final String BINDING;
+
     static {
         if (NR == null) throw new UnsupportedOperationException("jrun supports x86_64 and aarch64 only");
-        Native.register(LibcSyscalls.class, NativeLibrary.getProcess());
+        BINDING = bind();
+    }
+
+    /**
+     * Binds {@link #syscall} exactly as {@code Native.register} would for seven {@code long}s, but
+     * without its generic path: that builds JNA's FFIType table through Structure, reflection and
+     * annotation proxies, about 20 ms of a ~100 ms cold start (docs/design.md). Here the one ffi
+     * type is looked up in JNA's own stub and JNA's JNI binder is called once. Any surprise (another
+     * JNA version, a stub loaded from the system path) falls back to {@code Native.register}.
+     */
+    private static String bind() {
+        NativeLibrary libc = NativeLibrary.getProcess();
+        try {
+            String stub = System.getProperty("jnidispatch.path"); // set by JNA when it loaded its stub
+            if (stub == null) throw new IllegalStateException("JNA's stub path is unknown");
+            long sint64 = Pointer.nativeValue(NativeLibrary.getInstance(stub).getGlobalVariableAddress("ffi_type_sint64"));
+            Function fn = libc.getFunction("syscall");
+            Method target = LibcSyscalls.class.getDeclaredMethod("syscall",
+                    long.class, long.class, long.class, long.class, long.class, long.class, long.class);
+            Method registerMethod = Native.class.getDeclaredMethod("registerMethod", Class.class, String.class,
+                    String.class, int[].class, long[].class, long[].class, int.class, long.class, long.class, Method.class,
+                    long.class, int.class, boolean.class, ToNativeConverter[].class, FromNativeConverter.class, String.class);
+            registerMethod.setAccessible(true);
+            long[] types = new long[7];
+            Arrays.fill(types, sint64);
+            // (name, JNI signature, per-argument conversions (0 = plain primitive), closure and call
+            // argument types, return conversion, closure and call return types, method, function,
+            // calling convention, throw LastErrorException, converters, string encoding)
+            registerMethod.invoke(null, LibcSyscalls.class, "syscall", "(JJJJJJJ)J", new int[7], types, types.clone(),
+                    0, sint64, sint64, target, Pointer.nativeValue(fn), fn.getCallingConvention(), false,
+                    new ToNativeConverter[7], null, Native.getDefaultStringEncoding());
+            return "lean";
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Native.register(LibcSyscalls.class, libc);
+            return "Native.register";
+        }
     }
 
     /**
