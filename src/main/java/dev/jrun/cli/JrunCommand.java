@@ -1,5 +1,6 @@
 package dev.jrun.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
                 "  jrun plan --json specs/demo.yaml",
                 "", "Exit codes: run: the process's status (128+N for signal N),",
                 "  125 jrun failed before the process ran; lint: 1 findings; 2 usage or I/O error."})
-public final class JrunCommand implements Runnable {
+public final class JrunCommand implements Callable<Integer> {
     public static final String VERSION = "0.1.0";
 
     @CommandLine.Spec
@@ -28,9 +29,17 @@ public final class JrunCommand implements Runnable {
         Main.debug = debug;
     }
 
+    /**
+     * What picocli prints for a ParameterException, without throwing one: the verifier would then
+     * load picocli's exception classes from the jar whenever the AOT cache maps this class in, at
+     * the start of every container run.
+     */
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing a command or a spec file");
+    public Integer call() {
+        CommandLine cl = spec.commandLine();
+        cl.getErr().println("missing a command or a spec file");
+        cl.usage(cl.getErr());
+        return spec.exitCodeOnInvalidInput();
     }
 
     static final class Version implements CommandLine.IVersionProvider {
@@ -38,5 +47,15 @@ public final class JrunCommand implements Runnable {
         public String[] getVersion() {
             return new String[] {"jrun " + VERSION};
         }
+    }
+
+    /** Parses and runs a command line with picocli; jrun's own failures exit 125 without a trace. */
+    static int execute(String[] args) {
+        CommandLine cl = new CommandLine(new JrunCommand());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            Errors.report(ex);
+            return 125;
+        });
+        return cl.execute(args);
     }
 }

@@ -1,7 +1,6 @@
 package dev.jrun.cli;
 
 import java.util.Set;
-import picocli.CommandLine;
 
 /**
  * Entry point. {@code jrun SPEC} and {@code jrun run SPEC} skip picocli entirely: its classes are
@@ -41,11 +40,6 @@ public final class Main {
             System.arraycopy(args, 0, withRun, 1, args.length);
             args = withRun;
         }
-        CommandLine cl = new CommandLine(new JrunCommand());
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            Errors.report(ex);
-            return 125;
-        });
-        return cl.execute(args);
+        return JrunCommand.execute(args); // picocli only here: Main itself must not link any of it
     }
 }

@@ -35,7 +35,9 @@ final class TrainCommand implements Callable<Integer> {
         Pipeline.compileForRun(spec, devNull, 1); // a hit
         devNull.print(PlanPrinter.text(plan));
         devNull.print(PlanPrinter.json(plan));
-        // A real container when this kernel allows one; training still succeeds when it does not.
+        // A real container when this kernel allows one, started the way RunCommand starts one;
+        // training still succeeds when the kernel refuses.
+        Runner.preloadAsync();
         new Runner().run(plan);
         return 0;
     }
