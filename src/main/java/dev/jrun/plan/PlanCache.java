@@ -1,8 +1,8 @@
 package dev.jrun.plan;
 
 import dev.jrun.spec.SpecCache;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * Best-effort throughout: a cache that cannot be read or written only costs time.
  */
 public final class PlanCache {
-    private static final byte[] MAGIC = "jrun-plan 1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "jrun-plan 2\n".getBytes(StandardCharsets.US_ASCII);
     private final Path dir;
 
     /** A cache in {@code dir}; null disables it. */
@@ -54,16 +54,20 @@ public final class PlanCache {
     /** The cached steps compiled from exactly {@code source}, or null. */
     public List<Step> get(byte[] source) {
         if (dir == null) return null;
+        byte[] all;
+        // java.io, not NIO: this is the cold path, and FileInputStream is already loaded and linked.
+        try (FileInputStream in = new FileInputStream(entry(source).toFile())) {
+            all = in.readAllBytes();
+        } catch (IOException | RuntimeException ex) {
+            return null; // no entry (or unreadable): a miss
+        }
         try {
-            Path e = entry(source);
-            if (!Files.isRegularFile(e)) return null;
-            byte[] all = Files.readAllBytes(e);
             int n = MAGIC.length + source.length;
             if (all.length < n || !Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
                     || !Arrays.equals(all, MAGIC.length, n, source, 0, source.length)) {
                 return null;
             }
-            List<Step> steps = PlanCodec.decode(new DataInputStream(new ByteArrayInputStream(all, n, all.length - n)));
+            List<Step> steps = PlanCodec.decode(all, n, all.length - n);
             return stillTrue(steps) ? steps : null;
         } catch (IOException | RuntimeException ex) {
             return null;
@@ -74,7 +78,7 @@ public final class PlanCache {
     private static boolean stillTrue(List<Step> steps) {
         for (Step s : steps) {
             if (s instanceof Step.Mount m && (m.flags() & MountFlags.MS_BIND) != 0 && m.purpose() != Step.Purpose.DEVICE
-                    && m.source().startsWith("/") && Files.isRegularFile(Path.of(m.source())) == m.dir()) {
+                    && m.source().startsWith("/") && new File(m.source()).isFile() == m.dir()) {
                 return false;
             }
         }

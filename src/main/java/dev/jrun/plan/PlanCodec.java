@@ -2,11 +2,10 @@ package dev.jrun.plan;
 
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Namespace;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +13,9 @@ import java.util.Set;
 /**
  * A compact binary form of a plan's steps, for {@link PlanCache}. Hand-written because Java
  * serialization would load ~100 classes on the cold path it exists to shorten. The decoded plan
- * has no {@code spec}: the runner needs only the steps and their locations.
+ * has no {@code spec}: the runner needs only the steps and their locations. Big-endian integers
+ * and length-prefixed UTF-8 through {@link Out} and {@link In}, not Data*Stream: in JDK 21+ those
+ * go through VarHandles, whose first use costs ~3 ms of a cold start.
  */
 public final class PlanCodec {
     private PlanCodec() {}
@@ -24,22 +25,18 @@ public final class PlanCodec {
             INIT = 14, USER = 15, CHDIR = 16, EXEC = 17;
 
     public static byte[] encode(List<Step> steps) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(steps.size());
-            for (Step s : steps) {
-                out.writeUTF(s.at().file());
-                out.writeInt(s.at().line());
-                out.writeInt(s.at().col());
-                write(out, s);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
+        Out out = new Out();
+        out.writeInt(steps.size());
+        for (Step s : steps) {
+            out.writeUTF(s.at().file());
+            out.writeInt(s.at().line());
+            out.writeInt(s.at().col());
+            write(out, s);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
-    private static void write(DataOutputStream out, Step s) throws IOException {
+    private static void write(Out out, Step s) {
         if (s instanceof Step.CreateNamespaces x) {
             out.writeByte(CREATE_NS);
             int mask = 0;
@@ -76,7 +73,7 @@ public final class PlanCodec {
         } else if (s instanceof Step.ConfFile x) {
             out.writeByte(CONF_FILE);
             out.writeUTF(x.target());
-            longString(out, x.content());
+            out.writeUTF(x.content());
         } else if (s instanceof Step.EnterRoot x) {
             out.writeByte(ENTER_ROOT);
             out.writeBoolean(x.pivot());
@@ -103,8 +100,8 @@ public final class PlanCodec {
             out.writeUTF(x.cwd());
         } else if (s instanceof Step.Exec x) {
             out.writeByte(EXEC);
-            longStrings(out, x.args());
-            longStrings(out, x.env());
+            strings(out, x.args());
+            strings(out, x.env());
             out.writeBoolean(x.terminal());
         } else {
             throw new IllegalArgumentException("unknown step " + s);
@@ -112,15 +109,17 @@ public final class PlanCodec {
     }
 
     /** The steps, or throws IOException for anything that is not what {@link #encode} wrote. */
-    public static List<Step> decode(DataInputStream in) throws IOException {
+    public static List<Step> decode(byte[] buf, int off, int len) throws IOException {
+        In in = new In(buf, off, len);
         int n = in.readInt();
         if (n < 0 || n > 100_000) throw new IOException("bad step count " + n);
         List<Step> steps = new ArrayList<>(n);
         for (int i = 0; i < n; i++) steps.add(read(in));
+        if (in.pos != in.end) throw new IOException("trailing bytes after the plan");
         return steps;
     }
 
-    private static Step read(DataInputStream in) throws IOException {
+    private static Step read(In in) throws IOException {
         Location at = new Location(in.readUTF(), in.readInt(), in.readInt());
         int kind = in.readByte();
         Step s;
@@ -138,7 +137,7 @@ public final class PlanCodec {
             case MOUNT -> s = new Step.Mount(in.readUTF(), in.readUTF(), nullable(in), in.readLong(), nullable(in),
                     in.readBoolean(), Step.Purpose.values()[in.readByte()], at);
             case SYMLINK -> s = new Step.Symlink(in.readUTF(), in.readUTF(), at);
-            case CONF_FILE -> s = new Step.ConfFile(in.readUTF(), longString(in), at);
+            case CONF_FILE -> s = new Step.ConfFile(in.readUTF(), in.readUTF(), at);
             case ENTER_ROOT -> s = new Step.EnterRoot(in.readBoolean(), at);
             case RO_ROOT -> s = new Step.RemountRootReadonly(at);
             case HOSTNAME -> s = new Step.SetHostname(in.readUTF(), at);
@@ -155,13 +154,13 @@ public final class PlanCodec {
                 s = new Step.SetUser(uid, gid, groups, at);
             }
             case CHDIR -> s = new Step.Chdir(in.readUTF(), at);
-            case EXEC -> s = new Step.Exec(longStrings(in), longStrings(in), in.readBoolean(), at);
+            case EXEC -> s = new Step.Exec(strings(in), strings(in), in.readBoolean(), at);
             default -> throw new IOException("unknown step kind " + kind);
         }
         return s;
     }
 
-    private static void idLines(DataOutputStream out, List<Step.IdMapLine> lines) throws IOException {
+    private static void idLines(Out out, List<Step.IdMapLine> lines) {
         out.writeInt(lines.size());
         for (Step.IdMapLine l : lines) {
             out.writeLong(l.container());
@@ -170,7 +169,7 @@ public final class PlanCodec {
         }
     }
 
-    private static List<Step.IdMapLine> idLines(DataInputStream in) throws IOException {
+    private static List<Step.IdMapLine> idLines(In in) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > 340) throw new IOException("bad id map count " + n);
         List<Step.IdMapLine> lines = new ArrayList<>(n);
@@ -178,21 +177,21 @@ public final class PlanCodec {
         return lines;
     }
 
-    private static void nullable(DataOutputStream out, String s) throws IOException {
+    private static void nullable(Out out, String s) {
         out.writeBoolean(s != null);
         if (s != null) out.writeUTF(s);
     }
 
-    private static String nullable(DataInputStream in) throws IOException {
+    private static String nullable(In in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
     }
 
-    private static void strings(DataOutputStream out, List<String> l) throws IOException {
+    private static void strings(Out out, List<String> l) {
         out.writeInt(l.size());
         for (String s : l) out.writeUTF(s);
     }
 
-    private static List<String> strings(DataInputStream in) throws IOException {
+    private static List<String> strings(In in) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > 100_000) throw new IOException("bad list size " + n);
         List<String> l = new ArrayList<>(n);
@@ -200,29 +199,89 @@ public final class PlanCodec {
         return l;
     }
 
-    /** writeUTF stops at 64 KiB; conf file contents and arguments may be longer. */
-    private static void longString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
+    /** A growable big-endian writer. */
+    private static final class Out {
+        private byte[] b = new byte[4096];
+        private int n;
+
+        private void room(int k) {
+            if (n + k > b.length) b = Arrays.copyOf(b, Math.max(b.length * 2, n + k));
+        }
+
+        void writeByte(int v) {
+            room(1);
+            b[n++] = (byte) v;
+        }
+
+        void writeBoolean(boolean v) {
+            writeByte(v ? 1 : 0);
+        }
+
+        void writeInt(int v) {
+            room(4);
+            for (int shift = 24; shift >= 0; shift -= 8) b[n++] = (byte) (v >>> shift);
+        }
+
+        void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        void writeUTF(String s) {
+            byte[] u = s.getBytes(StandardCharsets.UTF_8);
+            writeInt(u.length);
+            room(u.length);
+            System.arraycopy(u, 0, b, n, u.length);
+            n += u.length;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(b, n);
+        }
     }
 
-    private static String longString(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > (2 << 20)) throw new IOException("bad string length " + n);
-        return new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
-    }
+    /** Reads what {@link Out} wrote; any overrun or implausible length is an IOException. */
+    private static final class In {
+        private final byte[] b;
+        private int pos;
+        private final int end;
 
-    private static void longStrings(DataOutputStream out, List<String> l) throws IOException {
-        out.writeInt(l.size());
-        for (String s : l) longString(out, s);
-    }
+        In(byte[] b, int off, int len) {
+            this.b = b;
+            this.pos = off;
+            this.end = off + len;
+        }
 
-    private static List<String> longStrings(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > 100_000) throw new IOException("bad list size " + n);
-        List<String> l = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) l.add(longString(in));
-        return l;
+        private void need(int k) throws IOException {
+            if (k < 0 || end - pos < k) throw new IOException("truncated plan");
+        }
+
+        byte readByte() throws IOException {
+            need(1);
+            return b[pos++];
+        }
+
+        boolean readBoolean() throws IOException {
+            return readByte() != 0;
+        }
+
+        int readInt() throws IOException {
+            need(4);
+            int v = 0;
+            for (int i = 0; i < 4; i++) v = v << 8 | (b[pos++] & 0xff);
+            return v;
+        }
+
+        long readLong() throws IOException {
+            return (long) readInt() << 32 | (readInt() & 0xffffffffL);
+        }
+
+        String readUTF() throws IOException {
+            int k = readInt();
+            need(k);
+            String s = new String(b, pos, k, StandardCharsets.UTF_8);
+            pos += k;
+            return s;
+        }
     }
 }

@@ -12,7 +12,20 @@ import java.util.List;
  * ancestor, so a finding always has a place.
  */
 public final class SourceTree {
-    public enum Format { YAML, JSON }
+    public enum Format {
+        YAML, JSON;
+
+        /**
+         * By file name; null if neither. Here, not in SpecReader: a plan-cache hit asks this and
+         * must not pay for SpecReader's parser factories.
+         */
+        public static Format of(String fileName) {
+            String n = fileName.toLowerCase(java.util.Locale.ROOT);
+            if (n.endsWith(".yaml") || n.endsWith(".yml")) return YAML;
+            if (n.endsWith(".json")) return JSON;
+            return null;
+        }
+    }
 
     private final String file;
     private final Format format;

@@ -96,7 +96,7 @@ public final class SpecCache {
         CRC32C crc = new CRC32C();
         crc.update(Salt.SALT);
         crc.update(content);
-        return String.valueOf(SpecReader.formatOf(fileName)).toLowerCase(java.util.Locale.ROOT)
+        return String.valueOf(SourceTree.Format.of(fileName)).toLowerCase(java.util.Locale.ROOT)
                 + "-" + content.length + "-" + Long.toHexString(crc.getValue());
     }
 

@@ -1,5 +1,6 @@
 package dev.jrun.spec;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -88,13 +89,20 @@ public final class SpecLoader {
     }
 
     /** The file's bytes, or null with an {@code io} (or {@code file-type}, {@code spec-too-large}) finding. */
-    /** The file's bytes, or null after recording why they could not be read (rule "io"). */
     public static byte[] readBytes(Path file, List<Diagnostic> out) {
         Location at = Location.unknown(file.toString());
-        if (SpecReader.formatOf(file.toString()) == null) {
+        if (SourceTree.Format.of(file.toString()) == null) {
             // SpecReader words this finding; no need to open the file first.
             out.addAll(SpecReader.read(file.toString(), new byte[0]).diagnostics());
             return null;
+        }
+        // The common case in plain java.io, loaded and linked at JVM start: NIO's first use costs
+        // milliseconds of every cold run. Anything unusual is read again below, which words it.
+        try (FileInputStream in = new FileInputStream(file.toFile())) {
+            byte[] bytes = in.readNBytes(SpecReader.MAX_BYTES + 1);
+            if (bytes.length <= SpecReader.MAX_BYTES) return bytes;
+        } catch (IOException | RuntimeException e) {
+            // below
         }
         try {
             if (Files.isDirectory(file)) {

@@ -99,17 +99,9 @@ public final class SpecReader {
         return o;
     }
 
-    /** The format a file name says, or null when it is neither YAML nor JSON. */
-    public static SourceTree.Format formatOf(String fileName) {
-        String n = fileName.toLowerCase(Locale.ROOT);
-        if (n.endsWith(".yaml") || n.endsWith(".yml")) return SourceTree.Format.YAML;
-        if (n.endsWith(".json")) return SourceTree.Format.JSON;
-        return null;
-    }
-
     /** Parses {@code bytes}, read from {@code file} (used for the format and in locations). */
     public static Result read(String file, byte[] bytes) {
-        SourceTree.Format format = formatOf(file);
+        SourceTree.Format format = SourceTree.Format.of(file);
         if (format == null) {
             return fail(Diagnostic.error(Location.unknown(file), "file-type",
                     "not a spec file: jrun reads .yaml, .yml and .json files"));

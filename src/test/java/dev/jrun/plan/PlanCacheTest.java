@@ -3,8 +3,6 @@ package dev.jrun.plan;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.jrun.spec.SpecLoader;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +36,18 @@ class PlanCacheTest {
     void everyExampleRoundTrips(Path spec) throws Exception {
         List<Step> steps = compile(spec, HOST).steps();
         byte[] bytes = PlanCodec.encode(steps);
-        assertEquals(steps, PlanCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes))));
+        assertEquals(steps, PlanCodec.decode(bytes, 0, bytes.length));
+    }
+
+    @Test
+    void everyTruncationOrExtensionIsAnIOException() throws Exception {
+        byte[] bytes = PlanCodec.encode(compile(Path.of("specs/demo.yaml"), HOST).steps());
+        for (int n = 0; n < bytes.length; n++) {
+            int len = n;
+            assertThrows(IOException.class, () -> PlanCodec.decode(bytes, 0, len), "cut at " + n);
+        }
+        byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        assertThrows(IOException.class, () -> PlanCodec.decode(longer, 0, longer.length));
     }
 
     @Test
