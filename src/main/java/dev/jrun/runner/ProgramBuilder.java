@@ -297,7 +297,10 @@ final class ProgramBuilder {
     private void confFile(Step.ConfFile f) throws RunnerException {
         Path file = setup.confDir().resolve("f" + confFiles++);
         try {
-            Files.writeString(file, f.content());
+            // java.io: NIO's channel classes cost milliseconds of a cold run
+            try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
+                out.write(f.content().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
         } catch (IOException e) {
             throw new RunnerException(plan, current, "write " + file + ": " + e.getMessage(), 0, null);
         }

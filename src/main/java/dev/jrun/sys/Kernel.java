@@ -152,7 +152,7 @@ public final class Kernel {
     public static boolean stuckInFutex(int pid) {
         if (inFutex(pid)) return true;
         try {
-            for (String c : java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/task/" + pid + "/children")).trim().split(" ")) {
+            for (String c : procFile("/proc/" + pid + "/task/" + pid + "/children").trim().split(" ")) {
                 if (!c.isEmpty() && inFutex(Integer.parseInt(c))) return true;
             }
         } catch (java.io.IOException | RuntimeException gone) {
@@ -163,7 +163,7 @@ public final class Kernel {
 
     private static boolean inFutex(int pid) {
         try {
-            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/syscall"));
+            String s = procFile("/proc/" + pid + "/syscall");
             int sp = s.indexOf(' ');
             return sp > 0 && Integer.parseInt(s.substring(0, sp)) == NR.futex();
         } catch (java.io.IOException | RuntimeException e) {
@@ -182,7 +182,7 @@ public final class Kernel {
      */
     public static String[] stat(int pid) {
         try {
-            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String s = procFile("/proc/" + pid + "/stat");
             return s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
         } catch (java.io.IOException | RuntimeException e) {
             return null;
@@ -192,10 +192,20 @@ public final class Kernel {
     /** The first child of {@code pid}, or -1. */
     public static int firstChild(int pid) {
         try {
-            String c = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/task/" + pid + "/children")).trim();
+            String c = procFile("/proc/" + pid + "/task/" + pid + "/children").trim();
             return c.isEmpty() ? -1 : Integer.parseInt(c.split(" ")[0]);
         } catch (java.io.IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    /**
+     * A small /proc file, through java.io: the watchdogs read these while a cold jrun waits for its
+     * container, and NIO's channels cost milliseconds to start.
+     */
+    static String procFile(String path) throws java.io.IOException {
+        try (java.io.FileInputStream in = new java.io.FileInputStream(path)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
         }
     }
 
