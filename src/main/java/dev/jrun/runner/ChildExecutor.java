@@ -103,7 +103,7 @@ public final class ChildExecutor {
                     }
                 }
                 case INIT_LOOP -> {
-                    initLoop(s, a[k], a[k + 1], pid);
+                    initLoop(s, a[k], a[k + 1], a[k + 2], pid);
                     return;
                 }
                 case STALL -> r = s.rtSigtimedwait(a[k], a[k + 1], 0);
@@ -119,25 +119,31 @@ public final class ChildExecutor {
 
     /**
      * PID 1: the six forwarded signals and SIGCHLD are blocked (before the fork, so none is lost)
-     * and taken here synchronously. Every SIGCHLD reaps whatever has exited — orphans re-parented
-     * to PID 1 included — and the process's own status ends the loop (docs/design.md explains why
-     * not the SIG_IGN auto-reap with a private exit signal: exec resets the exit signal).
+     * and taken here synchronously. Every SIGCHLD reaps the orphans re-parented to PID 1; the
+     * process's own exit ends the loop (docs/design.md explains why not the SIG_IGN auto-reap with
+     * a private exit signal: exec resets the exit signal). The process is only peeked at
+     * (WNOWAIT), never reaped: it stays a zombie until PID 1 exits and the kernel reaps it with
+     * the namespace, so that if this copy of the JVM blocks anywhere before exit_group, the parent
+     * still reads the status from the zombie (Runner.superviseInit). Measured: an init that reaped
+     * the process and then blocked lost its status and hung a stress run.
      */
-    private static void initLoop(Syscalls s, long set, long info, long pid) {
+    private static void initLoop(Syscalls s, long set, long info, long stallAtExit, long pid) {
         for (;;) {
             long sig = s.rtSigtimedwait(set, info, 0);
             if (sig == SIGCHLD) {
                 for (;;) {
                     s.pokeInt(info + SI_PID, 0);
-                    long r = s.waitid(P_ALL, 0, info, WEXITED | WNOHANG | __WALL);
-                    int reaped = s.peekInt(info + SI_PID);
-                    if (r < 0 || reaped == 0) break;
-                    if (reaped == pid) {
+                    long r = s.waitid(P_ALL, 0, info, WEXITED | WNOHANG | WNOWAIT | __WALL);
+                    int exited = s.peekInt(info + SI_PID);
+                    if (r < 0 || exited == 0) break;
+                    if (exited == pid) {
                         int code = s.peekInt(info + SI_CODE);
                         int status = s.peekInt(info + SI_STATUS);
+                        if (stallAtExit != 0) s.rtSigtimedwait(stallAtExit, stallAtExit, 0); // tests only
                         s.exitGroup(code == CLD_EXITED ? status : 128 + status);
                         return;
                     }
+                    s.waitid(P_PID, exited, info, WEXITED | __WALL); // an orphan: reap it
                 }
             } else if (sig > 0) {
                 s.kill((int) pid, (int) sig);

@@ -41,7 +41,8 @@ final class ProgramBuilder {
             LockedFlags lockedFlags) {}
 
     /** Fault injection for the watchdogs' tests: nowhere, right after SYNC_GO, or in the init after exec. */
-    enum Stall { NONE, BEFORE_EXEC, INIT }
+    /** Fault injection for the watchdogs' tests: where the child (or its init) blocks forever. */
+    enum Stall { NONE, BEFORE_EXEC, INIT, INIT_AT_EXIT }
 
     @FunctionalInterface
     interface LockedFlags {
@@ -395,7 +396,12 @@ final class ProgramBuilder {
                 int none = arena.zeroed(SIGINFO_SIZE);
                 emitP("stall (fault injection, init)", STALL, new long[] {none, none}, 0b11);
             }
-            emitP("wait for signals (init)", INIT_LOOP, new long[] {set, info}, 0b11);
+            if (setup.stall() == Stall.INIT_AT_EXIT) { // after it saw the process exit
+                emitP("wait for signals (init; stall at exit: fault injection)", INIT_LOOP,
+                        new long[] {set, info, arena.zeroed(SIGINFO_SIZE)}, 0b111);
+            } else {
+                emitP("wait for signals (init)", INIT_LOOP, new long[] {set, info, 0}, 0b11);
+            }
         }
     }
 

@@ -96,6 +96,13 @@ public final class Runner {
         return this;
     }
 
+    /** Makes the next run's init stall once it has seen the process exit, before it exits itself. */
+    Runner injectInitStallAtExit() {
+        this.injectedStalls = 1;
+        this.injectedWhere = ProgramBuilder.Stall.INIT_AT_EXIT;
+        return this;
+    }
+
     /**
      * Starts loading JNA and warming the child's path on a background thread, so that it overlaps
      * whatever the caller does next (reading and checking the spec): JNA's load is the largest

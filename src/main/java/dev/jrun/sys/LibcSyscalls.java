@@ -195,9 +195,11 @@ public final class LibcSyscalls implements Syscalls {
     @Override public long waitid(int idtype, int id, long infop, int options) {
         long r = sys(off + NR.waitid(), idtype, id, infop, options, 0, 0);
         if (off == 0) return r;
-        if (infop != 0) { // rehearsed: an orphan (variant), nothing more, then the process (pid 2) exited 0
+        if (infop != 0) {
+            // rehearsed, variant: an orphan (peeked, then reaped), nothing more, then the process
+            // (pid 2) exited 0; otherwise the process at once
             int n = reaps++;
-            pokeInt(infop + Linux.SI_PID, variant ? (n == 0 ? 77 : n == 1 ? 0 : 2) : 2);
+            pokeInt(infop + Linux.SI_PID, variant ? (n <= 1 ? 77 : n == 2 ? 0 : 2) : 2);
             pokeInt(infop + Linux.SI_CODE, Linux.CLD_EXITED);
             pokeInt(infop + Linux.SI_STATUS, 0);
         }

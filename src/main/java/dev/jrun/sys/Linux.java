@@ -75,6 +75,7 @@ public final class Linux {
     public static final int P_PID = 1;
     public static final int WEXITED = 4;
     public static final int WNOHANG = 1;
+    public static final int WNOWAIT = 0x01000000;
     public static final int __WALL = 0x40000000;
     public static final int CLD_EXITED = 1;
     public static final int CLD_KILLED = 2;

@@ -198,15 +198,18 @@ class ChildProgramTest {
         // PID 1's side: clone returns the pid; close everything, then forward and reap.
         try (ChildProgram p = compile(plan)) {
             RecordingSyscalls fake = new RecordingSyscalls();
-            // an orphan first, then nothing more for that SIGCHLD; then the process dies of SIGTERM
-            fake.waits.addAll(List.of(new int[] {77, Linux.CLD_EXITED, 0}, new int[] {0, 0, 0},
-                    new int[] {42, Linux.CLD_KILLED, Linux.SIGTERM}));
+            // an orphan first (peeked, then reaped), then nothing more for that SIGCHLD; then the
+            // process dies of SIGTERM: peeked only, so it stays a zombie until PID 1 exits
+            fake.waits.addAll(List.of(new int[] {77, Linux.CLD_EXITED, 0}, new int[] {77, Linux.CLD_EXITED, 0},
+                    new int[] {0, 0, 0}, new int[] {42, Linux.CLD_KILLED, Linux.SIGTERM}));
             fake.cloneResult = 42;
             fake.signals.addAll(List.of(Linux.SIGTERM, Linux.SIGCHLD, Linux.SIGCHLD));
             ChildExecutor.run(fake, p);
             List<String> after = fake.calls.subList(fake.calls.indexOf("clone(" + Linux.SIGCHLD + ")") + 1, fake.calls.size());
             assertEquals(List.of("close_range(3, ~0, 0)", "prctl(4, 0)", "sigtimedwait() = 15", "kill(42, 15)",
-                    "sigtimedwait() = 17", "waitid(0)", "waitid(0)", "sigtimedwait() = 17", "waitid(0)", "exit_group(143)"), after);
+                    "sigtimedwait() = 17", "waitid(P_ALL, WNOWAIT, WNOHANG)", "waitid(P_PID 77)",
+                    "waitid(P_ALL, WNOWAIT, WNOHANG)", "sigtimedwait() = 17", "waitid(P_ALL, WNOWAIT, WNOHANG)",
+                    "exit_group(143)"), after);
             assertTrue(fake.named("execve").isEmpty(), "init never execs");
         }
     }

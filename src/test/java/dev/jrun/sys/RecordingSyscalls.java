@@ -121,7 +121,9 @@ public final class RecordingSyscalls implements Syscalls {
     }
     @Override public long kill(int pid, int sig) { return record("kill(" + pid + ", " + sig + ")"); }
     @Override public long waitid(int idtype, int id, long infop, int options) {
-        long r = record("waitid(" + idtype + ")");
+        String how = (idtype == Linux.P_ALL ? "P_ALL" : idtype == Linux.P_PID ? "P_PID " + id : String.valueOf(idtype))
+                + ((options & Linux.WNOWAIT) != 0 ? ", WNOWAIT" : "") + ((options & Linux.WNOHANG) != 0 ? ", WNOHANG" : "");
+        long r = record("waitid(" + how + ")");
         int[] w = waits.isEmpty() ? new int[] {0, 0, 0} : waits.remove(0);
         Pointer p = new Pointer(infop);
         p.setInt(Linux.SI_PID, w[0]);
