@@ -267,6 +267,12 @@ public final class Runner {
             deleteConfFiles(tmp); // the bind mounts hold the inodes now
             if (tty != null) tty.start();
             int code = plan.stepsOf(Step.StartInit.class).isEmpty() ? Kernel.exitCode(Kernel.waitFor(pid)) : superviseInit(pid);
+            if (code == STATUS_LOST) {
+                pid = -1;
+                STALLS_UNRECOVERED.incrementAndGet();
+                throw new RunnerException(plan, -1, "the container's init stopped responding after the process had"
+                        + " exited, and the process's exit status is lost", 0, null);
+            }
             pid = -1;
             return code;
         } catch (SyscallException e) {
@@ -301,6 +307,8 @@ public final class Runner {
     }
 
     private static final int EXEC_STATUS_READY = 0;
+    /** superviseInit: the init was killed and the process's status could not be found. */
+    private static final int STATUS_LOST = Integer.MIN_VALUE + 2;
 
     /**
      * Waits for an init (a JVM copy that keeps running Java after exec, so in theory it can still
@@ -319,9 +327,23 @@ public final class Runner {
         }
         try {
             long zombieSince = 0;
+            long stuckSince = 0;
             while (true) {
                 if (Kernel.pollIn(pidfd, 250)) return Kernel.exitCode(Kernel.waitFor(init));
-                if (first == null) continue;
+                if (first == null) {
+                    // Not expected: the init never reaps the process (ChildExecutor.initLoop). But
+                    // should the process be gone and the init blocked, jrun must not wait forever.
+                    if (!Kernel.stuckInFutex(init)) {
+                        stuckSince = 0;
+                    } else if (stuckSince == 0) {
+                        stuckSince = System.nanoTime();
+                    } else if (System.nanoTime() - stuckSince > 1_000_000_000L) {
+                        Kernel.kill(init, SIGKILL);
+                        Kernel.waitFor(init);
+                        return STATUS_LOST;
+                    }
+                    continue;
+                }
                 String[] now = Kernel.stat(process);
                 if (now == null || !now[19].equals(first[19])) { // reaped, as it should be
                     first = null;
