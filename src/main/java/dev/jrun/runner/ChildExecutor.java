@@ -103,10 +103,11 @@ public final class ChildExecutor {
                     }
                 }
                 case INIT_LOOP -> {
-                    initLoop(s, a[k], a[k + 1], a[k + 2], pid);
+                    initLoop(s, a[k], a[k + 1], a[k + 2], (int) a[k + 3], pid);
                     return;
                 }
                 case STALL -> r = s.rtSigtimedwait(a[k], a[k + 1], 0);
+                case STALL_FUTEX -> r = s.futexWait(a[k]);
                 default -> r = -Errno.ENOSYS;
             }
             if (r < 0) {
@@ -127,7 +128,7 @@ public final class ChildExecutor {
      * still reads the status from the zombie (Runner.superviseInit). Measured: an init that reaped
      * the process and then blocked lost its status and hung a stress run.
      */
-    private static void initLoop(Syscalls s, long set, long info, long stallAtExit, long pid) {
+    private static void initLoop(Syscalls s, long set, long info, long stallWord, int stallWhen, long pid) {
         for (;;) {
             long sig = s.rtSigtimedwait(set, info, 0);
             if (sig == SIGCHLD) {
@@ -139,13 +140,14 @@ public final class ChildExecutor {
                     if (exited == pid) {
                         int code = s.peekInt(info + SI_CODE);
                         int status = s.peekInt(info + SI_STATUS);
-                        if (stallAtExit != 0) s.rtSigtimedwait(stallAtExit, stallAtExit, 0); // tests only
+                        if (stallWhen == STALL_AT_EXIT) s.futexWait(stallWord); // fault injection (tests)
                         s.exitGroup(code == CLD_EXITED ? status : 128 + status);
                         return;
                     }
                     s.waitid(P_PID, exited, info, WEXITED | __WALL); // an orphan: reap it
                 }
             } else if (sig > 0) {
+                if (stallWhen == STALL_ON_SIGNAL) s.futexWait(stallWord); // fault injection (tests)
                 s.kill((int) pid, (int) sig);
             } else if (sig != -Errno.EINTR && sig != -Errno.EAGAIN) {
                 s.exitGroup(FAILED); // cannot happen with a valid set; never spin

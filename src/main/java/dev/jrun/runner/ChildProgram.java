@@ -50,10 +50,18 @@ public final class ChildProgram implements AutoCloseable {
     static final int FORK_PROCESS = 29;
     /** execve(2) of one PATH candidate; a3 = 1 when more candidates follow (execvp's rules). */
     static final int EXECVE = 30;
-    /** PID 1's loop: sigwaitinfo, forward, collect the process's status and exit with it. */
+    /**
+     * PID 1's loop: sigwaitinfo, forward, collect the process's status and exit with it. a2, a3:
+     * fault injection, a futex word to block on and when ({@link #STALL_AT_EXIT},
+     * {@link #STALL_ON_SIGNAL}; 0 = never).
+     */
     static final int INIT_LOOP = 31;
+    static final int STALL_AT_EXIT = 1;
+    static final int STALL_ON_SIGNAL = 2;
     /** Blocks forever in rt_sigtimedwait on an empty set: fault injection for the watchdog's tests. */
     static final int STALL = 32;
+    /** Blocks forever in futex(2), as a JVM copy stuck on a lock does: fault injection. */
+    static final int STALL_FUTEX = 33;
 
     final int[] op;
     final long[] args;

@@ -42,7 +42,19 @@ final class ProgramBuilder {
 
     /** Fault injection for the watchdogs' tests: nowhere, right after SYNC_GO, or in the init after exec. */
     /** Fault injection for the watchdogs' tests: where the child (or its init) blocks forever. */
-    enum Stall { NONE, BEFORE_EXEC, INIT, INIT_AT_EXIT }
+    enum Stall {
+        NONE,
+        /** the setup child makes no progress (rt_sigtimedwait): the stall timeout catches it */
+        BEFORE_EXEC,
+        /** the setup child blocks in futex, as a stuck JVM copy does: caught at once */
+        BEFORE_EXEC_FUTEX,
+        /** the init blocks before its loop */
+        INIT,
+        /** the init blocks in futex on the first signal it is to forward, so signals must bypass it */
+        INIT_ON_SIGNAL,
+        /** the init blocks in futex once it has seen the process exit */
+        INIT_AT_EXIT
+    }
 
     @FunctionalInterface
     interface LockedFlags {
@@ -119,6 +131,8 @@ final class ProgramBuilder {
         if (setup.stall() == Stall.BEFORE_EXEC) {
             int none = arena.zeroed(Math.max(8, SIGINFO_SIZE));
             emitP("stall (fault injection)", STALL, new long[] {none, none}, 0b11);
+        } else if (setup.stall() == Stall.BEFORE_EXEC_FUTEX) {
+            emitP("stall in futex (fault injection)", STALL_FUTEX, new long[] {arena.zeroed(8)}, 0b1);
         }
     }
 
@@ -396,11 +410,11 @@ final class ProgramBuilder {
                 int none = arena.zeroed(SIGINFO_SIZE);
                 emitP("stall (fault injection, init)", STALL, new long[] {none, none}, 0b11);
             }
-            if (setup.stall() == Stall.INIT_AT_EXIT) { // after it saw the process exit
-                emitP("wait for signals (init; stall at exit: fault injection)", INIT_LOOP,
-                        new long[] {set, info, arena.zeroed(SIGINFO_SIZE)}, 0b111);
+            if (setup.stall() == Stall.INIT_AT_EXIT || setup.stall() == Stall.INIT_ON_SIGNAL) {
+                emitP("wait for signals (init; fault injection: " + setup.stall() + ")", INIT_LOOP,
+                        new long[] {set, info, arena.zeroed(8), setup.stall() == Stall.INIT_AT_EXIT ? 1 : 2}, 0b111);
             } else {
-                emitP("wait for signals (init)", INIT_LOOP, new long[] {set, info, 0}, 0b11);
+                emitP("wait for signals (init)", INIT_LOOP, new long[] {set, info, 0, 0}, 0b11);
             }
         }
     }

@@ -60,6 +60,8 @@ public final class Runner {
     private static final AtomicLong INIT_HANGS_RECOVERED = new AtomicLong();
     /** Container children being supervised, for signal forwarding. */
     private static final Set<Integer> ACTIVE = ConcurrentHashMap.newKeySet();
+    /** Those of them that are jrun's init (PID 1 of the container), not the process itself. */
+    private static final Set<Integer> INITS = ConcurrentHashMap.newKeySet();
     private static volatile boolean warm;
     private static volatile boolean signalsInstalled;
 
@@ -98,8 +100,13 @@ public final class Runner {
 
     /** Makes the next run's init stall once it has seen the process exit, before it exits itself. */
     Runner injectInitStallAtExit() {
-        this.injectedStalls = 1;
-        this.injectedWhere = ProgramBuilder.Stall.INIT_AT_EXIT;
+        return injectStall(ProgramBuilder.Stall.INIT_AT_EXIT, 1);
+    }
+
+    /** Makes the next {@code attempts} runs stall at {@code where} (the watchdogs' tests). */
+    Runner injectStall(ProgramBuilder.Stall where, int attempts) {
+        this.injectedStalls = attempts;
+        this.injectedWhere = where;
         return this;
     }
 
@@ -243,6 +250,7 @@ public final class Runner {
             pid = (int) r;
             started = pid;
             ACTIVE.add(pid);
+            if (!plan.stepsOf(Step.StartInit.class).isEmpty()) INITS.add(pid);
             writeIdMaps(plan, pid);
             Kernel.write(sync[1], new byte[] {SYNC_GO});
             Kernel.close(sync[1]);
@@ -282,7 +290,10 @@ public final class Runner {
                 Kernel.kill(pid, SIGKILL);
                 reap(pid);
             }
-            if (started > 0) ACTIVE.remove(started);
+            if (started > 0) {
+                ACTIVE.remove(started);
+                INITS.remove(started);
+            }
             if (tty != null) tty.close();
             for (int fd : sync) Kernel.close(fd);
             for (int fd : status) Kernel.close(fd);
@@ -584,10 +595,25 @@ public final class Runner {
                     if (ACTIVE.isEmpty()) {
                         Runtime.getRuntime().halt(128 + sig.getNumber());
                     }
-                    for (int pid : ACTIVE) Kernel.kill(pid, sig.getNumber());
+                    forward(sig.getNumber());
                 });
             } catch (IllegalArgumentException refused) {
                 // used by the VM
+            }
+        }
+    }
+
+    /**
+     * Sends {@code sig} to every running container: to the process, or to its init, which passes
+     * it on. An init blocked in futex (a JVM copy caught in a safepoint begun at the fork:
+     * docs/design.md) would sit on it, so then the process gets it straight from here.
+     */
+    static void forward(int sig) {
+        for (int pid : ACTIVE) {
+            Kernel.kill(pid, sig);
+            if (INITS.contains(pid) && Kernel.inFutex(pid)) {
+                int process = Kernel.firstChild(pid);
+                if (process > 0) Kernel.kill(process, sig);
             }
         }
     }

@@ -161,7 +161,8 @@ public final class Kernel {
         return false;
     }
 
-    private static boolean inFutex(int pid) {
+    /** Whether {@code pid} sleeps in futex(2) right now (see {@link #stuckInFutex}). */
+    public static boolean inFutex(int pid) {
         try {
             String s = procFile("/proc/" + pid + "/syscall");
             int sp = s.indexOf(' ');

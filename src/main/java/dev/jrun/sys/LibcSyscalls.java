@@ -143,7 +143,7 @@ public final class LibcSyscalls implements Syscalls {
             d.mount(0, 0, 0, 0, 0); d.umount2(0, 0); d.mkdirat(0, 0, 0); d.openat(0, 0, 0, 0); d.symlinkat(0, 0, 0);
             d.pivotRoot(0, 0); d.chroot(0); d.chdir(0); d.sethostname(0, 0); d.setdomainname(0, 0); d.socket(0, 0, 0);
             d.ioctl(0, 0, 0); d.capset(0, 0); d.setgroups(0, 0); d.setresgid(0, 0, 0); d.setresuid(0, 0, 0); d.setsid();
-            d.dup3(0, 0, 0); d.rtSigprocmask(0, 0, 0); d.rtSigaction(0, 0, 0); d.rtSigtimedwait(0, 0, 0); d.clone(0);
+            d.dup3(0, 0, 0); d.rtSigprocmask(0, 0, 0); d.rtSigaction(0, 0, 0); d.rtSigtimedwait(0, 0, 0); d.futexWait(0); d.clone(0);
             d.execve(0, 0, 0); d.kill(0, 0); d.waitid(0, 0, 0, 0); d.exitGroup(0);
             d.pokeInt(SCRATCH, d.peekInt(SCRATCH) + 1);
         }
@@ -188,6 +188,7 @@ public final class LibcSyscalls implements Syscalls {
         return dry(sys(off + NR.rtSigtimedwait(), set, info, timeout, Linux.SIGSET_SIZE, 0, 0),
                 waits++ == 0 ? Linux.SIGTERM : Linux.SIGCHLD); // forward one, then reap
     }
+    @Override public long futexWait(long address) { return dry(sys(off + NR.futex(), address, 0, 0, 0, 0, 0), 0); }
     @Override public long clone(long flags) { return dry(sys(off + NR.sysClone(), flags, 0, 0, 0, 0, 0), forkAsChild ? 0 : 2); }
     @Override public long execve(long path, long argv, long envp) { return dry(sys(off + NR.execve(), path, argv, envp, 0, 0, 0),
             variant && execs++ == 0 ? -Errno.EACCES : -Errno.ENOENT); }

@@ -61,6 +61,12 @@ public interface Syscalls {
 
     long rtSigtimedwait(long set, long info, long timeout);
 
+    /**
+     * futex(FUTEX_WAIT) on a word that stays 0: blocks for good, the way a forked JVM copy blocks
+     * on a lock or safepoint of a thread it does not have. Fault injection for the watchdogs' tests.
+     */
+    long futexWait(long address);
+
     /** clone(2) without a new stack: returns 0 in the child, like fork. */
     long clone(long flags);
 

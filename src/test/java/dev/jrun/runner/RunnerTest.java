@@ -112,6 +112,75 @@ class RunnerTest {
     }
 
     @Test
+    void aChildStuckInFutexIsRetriedWithoutWaitingForTheTimeout() throws Exception {
+        Runner.Stats before = Runner.stats();
+        long t0 = System.nanoTime();
+        int status = new Runner(5000, tmp).injectStall(ProgramBuilder.Stall.BEFORE_EXEC_FUTEX, 2).execute(plan("exit 5"));
+        assertEquals(5, status);
+        assertEquals(2, Runner.stats().stallsRecovered() - before.stallsRecovered());
+        assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "futex is seen at once, not after the 5 s stall timeout");
+    }
+
+    @Test
+    void signalsReachTheProcessPastABlockedInit() throws Exception {
+        Runner.Stats before = Runner.stats();
+        Runner runner = new Runner(2000, tmp).injectStall(ProgramBuilder.Stall.INIT_ON_SIGNAL, 1);
+        java.util.concurrent.CompletableFuture<Integer> status = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                status.complete(runner.execute(plan("trap '' USR1; trap 'exit 7' TERM; while :; do sleep 0.1; done")));
+            } catch (Throwable e) {
+                status.completeExceptionally(e);
+            }
+        });
+        t.start();
+        int init = -1;
+        for (long end = System.nanoTime() + 10_000_000_000L; init < 0 && System.nanoTime() < end; Thread.sleep(20)) {
+            for (int pid : Runner.active()) {
+                int p = dev.jrun.sys.Kernel.firstChild(pid);
+                if (p > 0 && catchesSigterm(p)) init = pid;
+            }
+        }
+        assertTrue(init > 0, () -> "the process never set its trap: " + describe(Runner.active()));
+        // SIGUSR1 first (the process ignores it): the init takes it and blocks (the injected fault)
+        Runner.forward(dev.jrun.sys.Linux.SIGUSR1);
+        for (long end = System.nanoTime() + 10_000_000_000L; !dev.jrun.sys.Kernel.inFutex(init) && System.nanoTime() < end; ) {
+            Thread.sleep(10);
+        }
+        assertTrue(dev.jrun.sys.Kernel.inFutex(init), () -> "the init did not block: " + describe(Runner.active()));
+        Runner.forward(dev.jrun.sys.Linux.SIGTERM); // what jrun's SIGTERM handler does
+        assertEquals(7, status.get(20, java.util.concurrent.TimeUnit.SECONDS), "the trap ran");
+        assertEquals(1, Runner.stats().initHangsRecovered() - before.initHangsRecovered(), "init " + init);
+        t.join();
+    }
+
+    private static String describe(java.util.Set<Integer> pids) {
+        StringBuilder b = new StringBuilder();
+        for (int pid : pids) {
+            b.append("\n").append(pid).append(": ");
+            for (String f : List.of("syscall", "task/" + pid + "/children", "stat")) {
+                try {
+                    b.append(f).append("=").append(Files.readString(Path.of("/proc/" + pid + "/" + f)).trim()).append("; ");
+                } catch (Exception e) {
+                    b.append(f).append(" unreadable; ");
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean catchesSigterm(int pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("SigCgt:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 14)) != 0;
+            }
+        } catch (Exception gone) {
+            // not yet, or already gone
+        }
+        return false;
+    }
+
+    @Test
     void aLiveInitIsNotMistakenForAStuckOne() throws Exception {
         Runner.Stats before = Runner.stats();
         assertEquals(3, new Runner(2000, tmp).execute(plan("sleep 1.5; exit 3")));

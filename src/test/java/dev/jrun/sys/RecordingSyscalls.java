@@ -112,6 +112,7 @@ public final class RecordingSyscalls implements Syscalls {
         record("sigtimedwait() = " + sig);
         return sig;
     }
+    @Override public long futexWait(long address) { return record("futex_wait()"); }
     @Override public long clone(long flags) {
         long r = record("clone(" + flags + ")");
         return r < 0 ? r : cloneResult;
