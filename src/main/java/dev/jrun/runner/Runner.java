@@ -91,18 +91,6 @@ public final class Runner {
         return this;
     }
 
-    /** Makes the next run's init stall right after the process exec'd, to test the init watchdog. */
-    Runner injectInitStall() {
-        this.injectedStalls = 1;
-        this.injectedWhere = ProgramBuilder.Stall.INIT;
-        return this;
-    }
-
-    /** Makes the next run's init stall once it has seen the process exit, before it exits itself. */
-    Runner injectInitStallAtExit() {
-        return injectStall(ProgramBuilder.Stall.INIT_AT_EXIT, 1);
-    }
-
     /** Makes the next {@code attempts} runs stall at {@code where} (the watchdogs' tests). */
     Runner injectStall(ProgramBuilder.Stall where, int attempts) {
         this.injectedStalls = attempts;

@@ -90,22 +90,22 @@ class RunnerTest {
 
     @Test
     void aStuckInitIsKilledAndTheProcesssStatusRecovered() throws Exception {
-        Runner.Stats before = Runner.stats();
-        long t0 = System.nanoTime();
-        int status = new Runner(2000, tmp).injectInitStall().execute(plan("exit 42"));
-        assertEquals(42, status, "the status read from the process's zombie");
-        assertEquals(1, Runner.stats().initHangsRecovered() - before.initHangsRecovered());
-        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "recovered within seconds");
+        assertInitHangRecovered(ProgramBuilder.Stall.INIT);
     }
 
     @Test
     void anInitStuckAfterTheProcessExitedStillYieldsItsStatus() throws Exception {
         // Found by bench/stress.sh: an init that reaped the process and then blocked (a safepoint
         // begun at the fork) took the status with it and hung the run. It now only peeks.
+        assertInitHangRecovered(ProgramBuilder.Stall.INIT_AT_EXIT);
+    }
+
+    /** The init blocks at {@code where}; `exit 42` must still come back, within seconds. */
+    private void assertInitHangRecovered(ProgramBuilder.Stall where) {
         Runner.Stats before = Runner.stats();
         long t0 = System.nanoTime();
         int status = assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
-                () -> new Runner(2000, tmp).injectInitStallAtExit().execute(plan("exit 42")));
+                () -> new Runner(2000, tmp).injectStall(where, 1).execute(plan("exit 42")));
         assertEquals(42, status, "the status read from the process's zombie");
         assertEquals(1, Runner.stats().initHangsRecovered() - before.initHangsRecovered());
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "recovered within seconds");
@@ -117,7 +117,9 @@ class RunnerTest {
         long t0 = System.nanoTime();
         int status = new Runner(5000, tmp).injectStall(ProgramBuilder.Stall.BEFORE_EXEC_FUTEX, 2).execute(plan("exit 5"));
         assertEquals(5, status);
-        assertEquals(2, Runner.stats().stallsRecovered() - before.stallsRecovered());
+        // at least the two injected ones: a real stall (docs/design.md) may come on top
+        long recovered = Runner.stats().stallsRecovered() - before.stallsRecovered();
+        assertTrue(recovered >= 2, "recovered " + recovered);
         assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "futex is seen at once, not after the 5 s stall timeout");
     }
 
