@@ -59,7 +59,10 @@ public final class RunnerException extends Exception {
 
         static String forFailure(Step step, String what, int errno) {
             boolean perm = errno == Errno.EPERM || errno == Errno.EACCES;
-            if ((what.startsWith("mkdir ") || what.startsWith("create mount point ")) && (perm || errno == Errno.EROFS)) {
+            // EOVERFLOW: the overlay cannot copy up a parent owned by an id the namespace lacks
+            // (a host-root-owned, world-writable /tmp of the rootfs, rootless)
+            if ((what.startsWith("mkdir ") || what.startsWith("create mount point "))
+                    && (perm || errno == Errno.EROFS || errno == Errno.EOVERFLOW)) {
                 return "the mount point is missing from the rootfs and the container's root may not create it there "
                         + "(the directory belongs to a user outside the user namespace): create it in the rootfs";
             }

@@ -20,6 +20,7 @@ public final class Errno {
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
     public static final int ELOOP = 40;
+    public static final int EOVERFLOW = 75;
 
     private static final String[][] TABLE = new String[134][];
 

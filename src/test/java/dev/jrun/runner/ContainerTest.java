@@ -292,6 +292,11 @@ class ContainerTest {
         assertEquals(125, r.exit(), r.toString());
         assertTrue(r.err().contains("create mount point /etc/jrun-absent.conf: EACCES (Permission denied) \u2014 hint: the mount point is missing"),
                 r.err());
+        // /tmp is world-writable but belongs to host root: the overlay cannot copy it up
+        Result tmp = run(ROOTLESS, spec("true", "mounts:\n  - {destination: /tmp/jrun-absent, type: tmpfs, source: tmpfs}"));
+        assertEquals(125, tmp.exit(), tmp.toString());
+        assertTrue(tmp.err().contains("mkdir /tmp/jrun-absent: EOVERFLOW (Value too large for defined data type) \u2014 hint: the mount point is missing"),
+                tmp.err());
     }
 
     @Test
