@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * Builds the typed {@link Spec} from a document, applying the format's defaults and resolving
@@ -103,69 +104,62 @@ final class ModelBuilder {
     }
 
     private List<Spec.IdMap> idMaps(Node n, String ptr) {
-        List<Spec.IdMap> maps = new ArrayList<>();
-        List<Node> items = n == null ? List.of() : list(n, ptr);
-        for (int i = 0; items != null && i < items.size(); i++) {
-            String p = ptr + "/" + i;
-            Node.Mapping m = mapping(items.get(i), p);
-            if (m == null) continue;
+        return eachMapping(n, ptr, (m, p) -> {
             Long container = integer(field(m, p, "container", true), p + "/container", 0, MAX_ID);
             Long host = integer(field(m, p, "host", true), p + "/host", 0, MAX_ID);
             Long size = integer(field(m, p, "size", true), p + "/size", 1, MAX_MAP_SIZE);
-            if (container != null && host != null && size != null) maps.add(new Spec.IdMap(container, host, size, m.at()));
-        }
-        return List.copyOf(maps);
+            return container != null && host != null && size != null ? new Spec.IdMap(container, host, size, m.at()) : null;
+        });
     }
 
     private List<Spec.Mount> mounts(Node n) {
-        List<Spec.Mount> mounts = new ArrayList<>();
-        List<Node> items = n == null ? List.of() : list(n, "/mounts");
-        for (int i = 0; items != null && i < items.size(); i++) {
-            String p = "/mounts/" + i;
-            Node.Mapping m = mapping(items.get(i), p);
-            if (m == null) continue;
+        return eachMapping(n, "/mounts", (m, p) -> {
             String destination = string(field(m, p, "destination", true), p + "/destination");
             String type = optString(m, p, "type", "bind");
             String source = optString(m, p, "source", null);
             List<String> options = strings(m.get("options"), p + "/options");
-            mounts.add(new Spec.Mount(destination, type, source, options, m.at()));
-        }
-        return List.copyOf(mounts);
+            return new Spec.Mount(destination, type, source, options, m.at());
+        });
     }
 
     private List<Spec.ConfFile> files(Node n) {
-        List<Spec.ConfFile> files = new ArrayList<>();
-        List<Node> items = n == null ? List.of() : list(n, "/files");
-        for (int i = 0; items != null && i < items.size(); i++) {
-            String p = "/files/" + i;
-            Node.Mapping m = mapping(items.get(i), p);
-            if (m == null) continue;
+        return eachMapping(n, "/files", (m, p) -> {
             String destination = string(field(m, p, "destination", true), p + "/destination");
             String content = optString(m, p, "content", null);
             String source = optString(m, p, "source", null);
             if ((content == null) == (source == null)) {
                 out.add(Diagnostic.error(tree.locateKey(p), "schema-one-of",
                         SourceTree.humanPath(p) + ": give exactly one of \"content\" and \"source\""));
-                continue;
+                return null;
             }
-            files.add(new Spec.ConfFile(destination, content, source == null ? null : hostPath(source, p + "/source"), m.at()));
-        }
-        return List.copyOf(files);
+            return new Spec.ConfFile(destination, content, source == null ? null : hostPath(source, p + "/source"), m.at());
+        });
     }
 
     private List<Spec.Volume> volumes(Node n) {
-        List<Spec.Volume> volumes = new ArrayList<>();
-        List<Node> items = n == null ? List.of() : list(n, "/volumes");
-        for (int i = 0; items != null && i < items.size(); i++) {
-            String p = "/volumes/" + i;
-            Node.Mapping m = mapping(items.get(i), p);
-            if (m == null) continue;
+        return eachMapping(n, "/volumes", (m, p) -> {
             Path source = hostPath(string(field(m, p, "source", true), p + "/source"), p + "/source");
             String destination = string(field(m, p, "destination", true), p + "/destination");
             boolean readonly = optBool(m, p, "readonly", false);
-            volumes.add(new Spec.Volume(source, destination, readonly, m.at()));
+            return new Spec.Volume(source, destination, readonly, m.at());
+        });
+    }
+
+    /**
+     * {@code item} applied to each mapping of the list {@code n} at {@code ptr}, with the item's
+     * pointer; what is not a mapping is reported (by {@link #mapping}), and null results (items
+     * {@code item} reported itself) are left out.
+     */
+    private <T> List<T> eachMapping(Node n, String ptr, BiFunction<Node.Mapping, String, T> item) {
+        List<T> built = new ArrayList<>();
+        List<Node> items = n == null ? List.of() : list(n, ptr);
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String p = ptr + "/" + i;
+            Node.Mapping m = mapping(items.get(i), p);
+            T t = m == null ? null : item.apply(m, p);
+            if (t != null) built.add(t);
         }
-        return List.copyOf(volumes);
+        return List.copyOf(built);
     }
 
     private Spec.ProcessSpec process(Node n) {
