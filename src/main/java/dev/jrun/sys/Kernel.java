@@ -151,12 +151,8 @@ public final class Kernel {
      */
     public static boolean stuckInFutex(int pid) {
         if (inFutex(pid)) return true;
-        try {
-            for (String c : procFile("/proc/" + pid + "/task/" + pid + "/children").trim().split(" ")) {
-                if (!c.isEmpty() && inFutex(Integer.parseInt(c))) return true;
-            }
-        } catch (java.io.IOException | RuntimeException gone) {
-            // exited meanwhile
+        for (int c : children(pid)) {
+            if (inFutex(c)) return true;
         }
         return false;
     }
@@ -192,11 +188,21 @@ public final class Kernel {
 
     /** The first child of {@code pid}, or -1. */
     public static int firstChild(int pid) {
+        int[] c = children(pid);
+        return c.length == 0 ? -1 : c[0];
+    }
+
+    /** The children of {@code pid}'s main thread, oldest first; none if it is gone. */
+    static int[] children(int pid) {
         try {
             String c = procFile("/proc/" + pid + "/task/" + pid + "/children").trim();
-            return c.isEmpty() ? -1 : Integer.parseInt(c.split(" ")[0]);
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
+            if (c.isEmpty()) return new int[0];
+            String[] f = c.split(" ");
+            int[] out = new int[f.length];
+            for (int i = 0; i < f.length; i++) out[i] = Integer.parseInt(f[i]);
+            return out;
+        } catch (java.io.IOException | RuntimeException gone) {
+            return new int[0];
         }
     }
 
