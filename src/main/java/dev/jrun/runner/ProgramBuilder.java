@@ -53,7 +53,11 @@ final class ProgramBuilder {
         /** the init blocks in futex on the first signal it is to forward, so signals must bypass it */
         INIT_ON_SIGNAL,
         /** the init blocks in futex once it has seen the process exit */
-        INIT_AT_EXIT
+        INIT_AT_EXIT;
+
+        boolean inInit() {
+            return this == INIT || this == INIT_ON_SIGNAL || this == INIT_AT_EXIT;
+        }
     }
 
     @FunctionalInterface
@@ -412,7 +416,7 @@ final class ProgramBuilder {
             }
             if (setup.stall() == Stall.INIT_AT_EXIT || setup.stall() == Stall.INIT_ON_SIGNAL) {
                 emitP("wait for signals (init; fault injection: " + setup.stall() + ")", INIT_LOOP,
-                        new long[] {set, info, arena.zeroed(8), setup.stall() == Stall.INIT_AT_EXIT ? 1 : 2}, 0b111);
+                        new long[] {set, info, arena.zeroed(8), setup.stall() == Stall.INIT_AT_EXIT ? STALL_AT_EXIT : STALL_ON_SIGNAL}, 0b111);
             } else {
                 emitP("wait for signals (init)", INIT_LOOP, new long[] {set, info, 0, 0}, 0b11);
             }

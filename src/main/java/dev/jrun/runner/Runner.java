@@ -69,7 +69,7 @@ public final class Runner {
     private final Path tempBase;
     /** Test-only: how many attempts of the next runs stall on purpose, and where (the watchdogs' tests). */
     private int injectedStalls;
-    private ProgramBuilder.Stall injectedWhere = ProgramBuilder.Stall.BEFORE_EXEC;
+    private ProgramBuilder.Stall injectedWhere = ProgramBuilder.Stall.NONE;
 
     public Runner() {
         this(stallTimeoutFromEnv());
@@ -83,12 +83,6 @@ public final class Runner {
     Runner(long stallTimeoutMillis, Path tempBase) {
         this.stallTimeoutMillis = stallTimeoutMillis;
         this.tempBase = tempBase;
-    }
-
-    /** Makes the next {@code attempts} children stall after SYNC_GO, to test the watchdog. */
-    Runner injectStalls(int attempts) {
-        this.injectedStalls = attempts;
-        return this;
     }
 
     /** Makes the next {@code attempts} runs stall at {@code where} (the watchdogs' tests). */
@@ -201,6 +195,7 @@ public final class Runner {
             Kernel.close(sync[1]);
             throw e;
         }
+        boolean withInit = !plan.stepsOf(Step.StartInit.class).isEmpty();
         int pid = -1;
         int started = -1;
         ChildProgram program = null;
@@ -208,10 +203,13 @@ public final class Runner {
         try {
             Pty pty = wantsTerminal(plan) ? Pty.open() : null;
             if (pty != null) tty = new TerminalRelay(pty);
+            ProgramBuilder.Stall stall = injectedStalls > 0 ? injectedWhere : ProgramBuilder.Stall.NONE;
             program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync[0], status[1], pty == null ? -1 : pty.slave, tmp,
-                    tmp == null ? null : tmp.resolve("root"), lastCap(), injectedStalls > 0 ? injectedWhere : ProgramBuilder.Stall.NONE,
-                    ProgramBuilder.statfs(plan)));
-            if (injectedStalls > 0) injectedStalls--;
+                    tmp == null ? null : tmp.resolve("root"), lastCap(), stall, ProgramBuilder.statfs(plan)));
+            // An injected stall in the init is used up only by an attempt that gets past exec: a
+            // real stall before exec (docs/design.md) must not swallow it.
+            boolean initStall = stall.inInit();
+            if (stall != ProgramBuilder.Stall.NONE && !initStall) injectedStalls--;
             if (System.getenv("JRUN_DEBUG_PROGRAM") != null) System.err.print(program);
             long t1 = System.nanoTime();
             ChildExecutor.rehearse(program, warm ? 1 : REHEARSALS);
@@ -238,7 +236,7 @@ public final class Runner {
             pid = (int) r;
             started = pid;
             ACTIVE.add(pid);
-            if (!plan.stepsOf(Step.StartInit.class).isEmpty()) INITS.add(pid);
+            if (withInit) INITS.add(pid);
             writeIdMaps(plan, pid);
             Kernel.write(sync[1], new byte[] {SYNC_GO});
             Kernel.close(sync[1]);
@@ -260,9 +258,10 @@ public final class Runner {
                 throw new RunnerException(plan, program.stepOf(op), program.describe(op), errno, null);
             }
             if (TIMING) System.err.printf("jrun: timing: clone to exec %.1f ms%n", (System.nanoTime() - t1) / 1e6);
+            if (initStall) injectedStalls--;
             deleteConfFiles(tmp); // the bind mounts hold the inodes now
             if (tty != null) tty.start();
-            int code = plan.stepsOf(Step.StartInit.class).isEmpty() ? Kernel.exitCode(Kernel.waitFor(pid)) : superviseInit(pid);
+            int code = withInit ? superviseInit(pid) : Kernel.exitCode(Kernel.waitFor(pid));
             if (code == STATUS_LOST) {
                 pid = -1;
                 STALLS_UNRECOVERED.incrementAndGet();

@@ -74,7 +74,7 @@ class RunnerTest {
     @Test
     void aStalledChildIsKilledAndTheRunRetried() throws Exception {
         Runner.Stats before = Runner.stats();
-        int status = new Runner(1000, tmp).injectStalls(2).execute(plan("exit 42"));
+        int status = new Runner(1000, tmp).injectStall(ProgramBuilder.Stall.BEFORE_EXEC, 2).execute(plan("exit 42"));
         assertEquals(42, status, "the third attempt ran the process");
         assertEquals(2, Runner.stats().stallsRecovered() - before.stallsRecovered());
     }
@@ -82,7 +82,7 @@ class RunnerTest {
     @Test
     void threeTimedOutStallsAreOneFailureWithNothingLeft() throws Exception {
         Runner.Stats before = Runner.stats();
-        RunnerException e = assertThrows(RunnerException.class, () -> new Runner(1000, tmp).injectStalls(3).execute(plan("true")));
+        RunnerException e = assertThrows(RunnerException.class, () -> new Runner(1000, tmp).injectStall(ProgramBuilder.Stall.BEFORE_EXEC, 3).execute(plan("true")));
         assertTrue(e.getMessage().contains("stalled before exec 3 times (3 of them timed out after 1000 ms)"), e.getMessage());
         assertEquals(1, Runner.stats().stallsUnrecovered() - before.stallsUnrecovered());
         assertEquals(0, Runner.stats().stallsRecovered() - before.stallsRecovered());
