@@ -55,15 +55,9 @@ final class Pipeline {
         byte[] source = PlanCache.source(file, bytes, host, BuildId.of());
         PlanCache cache = PlanCache.standard();
         List<Step> steps = cache.get(source);
-        Plan plan;
-        if (steps != null) {
-            plan = new Plan(null, steps);
-        } else {
-            plan = compile(SpecLoader.loadCached(file, bytes, SpecCache.standard()), host, err, failureCode);
-            cache.put(source, plan.steps());
-        }
-        // bin/jrun asks for a hint when it found none (or a stale one) for this spec
-        PlanCache.leaveHint(System.getenv("JRUN_HINT_KEY"));
+        if (steps != null) return new Plan(null, steps);
+        Plan plan = compile(SpecLoader.loadCached(file, bytes, SpecCache.standard()), host, err, failureCode);
+        cache.put(source, plan.steps());
         return plan;
     }
 

@@ -1,6 +1,7 @@
 package dev.jrun.cli;
 
 import dev.jrun.plan.Plan;
+import dev.jrun.plan.PlanCache;
 import dev.jrun.runner.Runner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -38,6 +39,9 @@ final class RunCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         int status = new Runner().run(plan);
         long t2 = System.nanoTime();
+        // bin/jrun asks for a hint when it found none (or a stale one) for this spec; left after the
+        // run, since its file I/O would only delay the container
+        PlanCache.leaveHint(System.getenv("JRUN_HINT_KEY"));
         if (System.getenv("JRUN_TIMING") != null) {
             // What a cold start spends where (bench/startup.sh prints it): JVM start until main,
             // spec to plan, and the runner (JNA, clone, setup, exec, wait). Measured before the
