@@ -2,6 +2,7 @@ package dev.jrun.runner;
 
 import static dev.jrun.sys.Linux.*;
 
+import dev.jrun.plan.HostInfo;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.Step;
 import dev.jrun.spec.Namespace;
@@ -401,18 +402,10 @@ public final class Runner {
         StringBuilder names = new StringBuilder();
         for (Namespace n : ns) names.append(names.length() == 0 ? "" : ", ").append(n.specName());
         String hint = null;
-        if (errno == Errno.EPERM && !ns.contains(Namespace.USER) && !ns.isEmpty() && !isRoot()) {
+        if (errno == Errno.EPERM && !ns.contains(Namespace.USER) && !ns.isEmpty() && !HostInfo.current().root()) {
             hint = "without a user namespace, creating namespaces needs root (CAP_SYS_ADMIN): add user to namespaces";
         }
         return new RunnerException(plan, CreateNamespacesIndex(plan), "clone with namespaces " + names, errno, hint);
-    }
-
-    private static boolean isRoot() {
-        try {
-            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue() == 0;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     private static RunnerException failure(Plan plan, int stepIndex, String what, int errno) {
