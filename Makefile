@@ -65,7 +65,8 @@ $(ROOTFS)/.ok:
 run: build rootfs
 	bin/jrun specs/demo.yaml
 
-unit: build
+# No rootfs, no AOT training, no container: the tests that need no namespaces, from the sources.
+unit:
 	mvn -B --no-transfer-progress test -Dgroups='!container'
 
 # Not quiet: CI reads Surefire's summary lines.

@@ -13,12 +13,15 @@ jar=${JRUN_JAR:-$here/target/jrun.jar}
 runs=${RUNS:-5000}
 parallel_runs=${PARALLEL_RUNS:-250}
 [ -r "$jar" ] || make -C "$here" build >/dev/null
+# StressMain is test code, not in the shipped jar: the test classes are compiled next to it.
+[ -r "$here/target/test-classes/dev/jrun/runner/StressMain.class" ] || (cd "$here" && mvn -q -B test-compile)
 [ -x "$here/build/rootfs/bin/busybox" ] || make -C "$here" rootfs >/dev/null
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 cp "$jar" "$tmp/jrun.jar"
+cp -r "$here/target/test-classes" "$tmp/test-classes"
 rootfs="$here/build/rootfs"
 if [ "$(id -u)" = 0 ] && ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$rootfs/bin/busybox" 2>/dev/null; then
   cp -a "$rootfs" "$tmp/rootfs" && rootfs="$tmp/rootfs"   # not reachable by nobody where it is
@@ -33,13 +36,13 @@ process:
 YAML
 chmod -R a+rX "$tmp"
 
-# The launcher's JVM flags (bin/jrun): what a user's runs get.
-opts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss1m -XX:-UsePerfData
-      -Djna.platform.library.path=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:/usr/lib64:/lib:/usr/lib)
+# The launcher's JVM flags, from the launcher itself: what a user's runs get. Its unpacked JNA stub
+# (jna.boot.library.path) may lie where nobody cannot read, so JNA unpacks its own here.
+mapfile -t opts < <("$here/bin/jrun" --print-jvm-opts | grep -v -e '^-Djna.boot.library.path=' -e '^-Djna.nounpack=')
 stress() { # LABEL RUNS THREADS [prefix...]
   local label=$1 n=$2 threads=$3; shift 3
   printf '%-34s ' "$label"
-  "$@" java "${opts[@]}" -cp "$tmp/jrun.jar" dev.jrun.runner.StressMain "$tmp/true.yaml" "$n" "$threads" 1
+  "$@" java "${opts[@]}" -cp "$tmp/test-classes:$tmp/jrun.jar" dev.jrun.runner.StressMain "$tmp/true.yaml" "$n" "$threads" 1
 }
 procs_before=$(ps -e --no-headers | wc -l)
 status=0

@@ -12,7 +12,7 @@ final class BuildId {
      * outlive the code that compiled them (a rebuilt planner may order or fill steps differently).
      */
     static String of() {
-        String v = JrunCommand.VERSION;
+        String v = dev.jrun.Version.VERSION;
         try {
             Path jar = Path.of(BuildId.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return v + " " + jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();

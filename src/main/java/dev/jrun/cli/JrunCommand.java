@@ -1,5 +1,6 @@
 package dev.jrun.cli;
 
+import dev.jrun.ExitCodes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,8 +19,6 @@ import picocli.CommandLine.Option;
                 "", "Exit codes: run: the process's status (128+N for signal N),",
                 "  125 jrun failed before the process ran; lint: 1 findings; 2 usage or I/O error."})
 public final class JrunCommand implements Callable<Integer> {
-    public static final String VERSION = "0.1.0";
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,7 +44,7 @@ public final class JrunCommand implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"jrun " + VERSION};
+            return new String[] {"jrun " + dev.jrun.Version.VERSION};
         }
     }
 
@@ -54,7 +53,7 @@ public final class JrunCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new JrunCommand());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Errors.report(ex);
-            return 125;
+            return ExitCodes.FAILED;
         });
         return cl.execute(args);
     }

@@ -1,15 +1,17 @@
 package dev.jrun.cli;
 
+import dev.jrun.ExitCodes;
 import java.util.Set;
 
 /**
  * Entry point. {@code jrun SPEC} and {@code jrun run SPEC} skip picocli entirely: its classes are
- * Java 5 class files that CDS/AOT cannot archive, so they cost every cold start (notes/jvm-startup.md),
+ * Java 5 class files that CDS/AOT cannot archive, so they cost every cold start (docs/design.md, "Cold start"),
  * and a container start is the path users feel.
  */
 public final class Main {
     static boolean debug;
-    private static final Set<String> COMMANDS = Set.of("run", "lint", "plan", "schema", "train", "help");
+    /** The subcommands; bin/jrun repeats them to tell a command from a spec (LauncherTest checks they agree). */
+    static final Set<String> COMMANDS = Set.of("run", "lint", "plan", "schema", "train", "help");
 
     private Main() {}
 
@@ -29,7 +31,7 @@ public final class Main {
         } catch (Throwable t) {
             // Never a stack trace for users: one line, and exit 125 like a failed run.
             Errors.report(t);
-            return 125;
+            return ExitCodes.FAILED;
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.jrun.cli;
 
 import dev.jrun.lint.Linter;
-import dev.jrun.plan.HostInfo;
+import dev.jrun.host.HostInfo;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.PlanCache;
 import dev.jrun.plan.PlanException;

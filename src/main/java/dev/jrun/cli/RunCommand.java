@@ -2,6 +2,8 @@ package dev.jrun.cli;
 
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.PlanCache;
+import dev.jrun.ExitCodes;
+import dev.jrun.runner.RunOptions;
 import dev.jrun.runner.Runner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -13,8 +15,6 @@ import picocli.CommandLine.Parameters;
                 "Exits with the process's status (128+N if signal N killed it), or 125 if jrun failed before it ran."},
         footer = {"", "Example:", "  jrun run specs/demo.yaml     (same as: jrun specs/demo.yaml)"})
 final class RunCommand implements Callable<Integer> {
-    static final int FAILED = 125;
-
     @Parameters(paramLabel = "SPEC", description = "The spec file (.yaml, .yml or .json).")
     Path spec;
 
@@ -29,15 +29,15 @@ final class RunCommand implements Callable<Integer> {
         Runner.preloadAsync(); // JNA's load overlaps reading the spec (docs/design.md)
         Plan plan;
         try {
-            plan = Pipeline.compileForRun(Path.of(spec), System.err, FAILED);
+            plan = Pipeline.compileForRun(Path.of(spec), System.err, ExitCodes.FAILED);
         } catch (Pipeline.Failed f) {
             return f.exitCode;
         } catch (java.nio.file.InvalidPathException e) {
             System.err.println("jrun: " + spec + ": not a valid path");
-            return 2;
+            return ExitCodes.USAGE;
         }
         long t1 = System.nanoTime();
-        int status = new Runner().run(plan);
+        int status = new Runner(RunOptions.fromEnvironment(System.getenv())).run(plan);
         long t2 = System.nanoTime();
         // bin/jrun asks for a hint when it found none (or a stale one) for this spec; left after the
         // run, since its file I/O would only delay the container

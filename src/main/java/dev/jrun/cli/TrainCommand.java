@@ -4,6 +4,7 @@ import dev.jrun.lint.Format;
 import dev.jrun.lint.Lint;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.PlanPrinter;
+import dev.jrun.runner.RunOptions;
 import dev.jrun.runner.Runner;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -38,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
         // A real container when this kernel allows one, started the way RunCommand starts one;
         // training still succeeds when the kernel refuses.
         Runner.preloadAsync();
-        new Runner().run(plan);
+        new Runner(RunOptions.fromEnvironment(System.getenv())).run(plan);
         return 0;
     }
 }

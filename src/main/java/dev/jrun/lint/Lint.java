@@ -1,5 +1,6 @@
 package dev.jrun.lint;
 
+import dev.jrun.ExitCodes;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +13,9 @@ import java.util.Locale;
  * {@code strict}), {@value #USAGE} a named path missing or unreadable.
  */
 public final class Lint {
-    public static final int CLEAN = 0;
-    public static final int FINDINGS = 1;
-    public static final int USAGE = 2;
+    public static final int CLEAN = ExitCodes.OK;
+    public static final int FINDINGS = ExitCodes.FINDINGS;
+    public static final int USAGE = ExitCodes.USAGE;
 
     /** What {@code jrun lint} lints when no path is named. */
     public static final Path DEFAULT_PATH = Path.of("specs");

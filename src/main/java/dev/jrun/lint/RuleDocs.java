@@ -64,10 +64,9 @@ public final class RuleDocs {
         return r != null ? r.severity() : Severity.ERROR;
     }
 
-    /** jrun's version from the jar manifest (Implementation-Version), or "dev" outside a jar. */
+    /** jrun's version, from the build. */
     public static String version() {
-        String v = RuleDocs.class.getPackage().getImplementationVersion();
-        return v != null ? v : "dev";
+        return dev.jrun.Version.VERSION;
     }
 
     /** The Markdown table in the README, with an anchor per id that SARIF help texts name. */

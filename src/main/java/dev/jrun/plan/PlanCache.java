@@ -1,5 +1,6 @@
 package dev.jrun.plan;
 
+import dev.jrun.host.HostInfo;
 import dev.jrun.spec.SpecCache;
 import java.io.File;
 import java.io.FileInputStream;
@@ -21,7 +22,7 @@ import java.util.zip.CRC32C;
  * Best-effort throughout: a cache that cannot be read or written only costs time.
  */
 public final class PlanCache {
-    private static final byte[] MAGIC = "jrun-plan 2\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "jrun-plan 3\n".getBytes(StandardCharsets.US_ASCII);
     private final Path dir;
 
     /** A cache in {@code dir}; null disables it. */
@@ -37,7 +38,7 @@ public final class PlanCache {
 
     /** What a plan was compiled from: must match exactly for a hit. */
     public static byte[] source(Path specFile, byte[] spec, HostInfo host, String version) {
-        String facts = version + "\n" + specFile.toAbsolutePath().normalize() + "\n" + host.uid() + " " + host.gid()
+        String facts = version + "\n" + specFile.toAbsolutePath().normalize() + "\n" + host.uid() + " " + host.gid() + " " + host.lastCap()
                 + "\n" + (host.resolvConf() == null ? "-" : host.resolvConf()) + "\n";
         byte[] f = facts.getBytes(StandardCharsets.UTF_8);
         byte[] all = Arrays.copyOf(f, f.length + spec.length);

@@ -20,45 +20,105 @@ import java.util.Set;
 public final class PlanCodec {
     private PlanCodec() {}
 
-    private static final int CREATE_NS = 1, ID_MAPS = 2, PROPAGATION = 3, BIND_ROOTFS = 4, HOST_ROOT = 5, MOUNT = 6,
-            SYMLINK = 7, CONF_FILE = 8, ENTER_ROOT = 9, RO_ROOT = 10, HOSTNAME = 11, DOMAINNAME = 12, LOOPBACK = 13,
-            INIT = 14, USER = 15, CHDIR = 16, EXEC = 17;
+    // One tag per step kind; a decoder that meets an unknown tag rejects the entry (a cache miss).
+    private static final int PRIVATE_DIR = 1, CREATE_NS = 2, CLOSE_FDS = 3, DEATH_SIGNAL = 4, ID_MAPS = 5, AWAIT_PARENT = 6,
+            NS_ROOT = 7, PROPAGATION = 8, OVERLAY_ROOT = 9, BIND_ROOTFS = 10, HOST_ROOT = 11, MOUNT = 12, SYMLINK = 13,
+            CONF_FILE = 14, ENTER_ROOT = 15, RO_ROOT = 16, HOSTNAME = 17, DOMAINNAME = 18, LOOPBACK = 19, CAPABILITIES = 20,
+            USER = 21, CHDIR = 22, INIT = 23, EXEC = 24, SUPERVISE = 25;
 
     public static byte[] encode(List<Step> steps) {
         Out out = new Out();
         out.writeInt(steps.size());
+        Writer w = new Writer(out);
         for (Step s : steps) {
             out.writeUTF(s.at().file());
             out.writeInt(s.at().line());
             out.writeInt(s.at().col());
-            write(out, s);
+            s.accept(w);
         }
         return out.toByteArray();
     }
 
-    private static void write(Out out, Step s) {
-        if (s instanceof Step.CreateNamespaces x) {
-            out.writeByte(CREATE_NS);
+    /** Writes a step's tag and fields. */
+    private static final class Writer implements Step.Visitor<Void> {
+        private final Out out;
+
+        Writer(Out out) {
+            this.out = out;
+        }
+
+        private Void tag(int t) {
+            out.writeByte(t);
+            return null;
+        }
+
+        public Void privateDir(Step.PrivateDir x) {
+            tag(PRIVATE_DIR);
+            out.writeLong(x.owner());
+            return null;
+        }
+
+        public Void createNamespaces(Step.CreateNamespaces x) {
+            tag(CREATE_NS);
             int mask = 0;
             for (Namespace n : x.namespaces()) mask |= 1 << n.ordinal();
             out.writeInt(mask);
-        } else if (s instanceof Step.WriteIdMaps x) {
-            out.writeByte(ID_MAPS);
+            return null;
+        }
+
+        public Void closeInheritedFds(Step.CloseInheritedFds x) {
+            return tag(CLOSE_FDS);
+        }
+
+        public Void parentDeathSignal(Step.ParentDeathSignal x) {
+            tag(DEATH_SIGNAL);
+            out.writeInt(x.signal());
+            return null;
+        }
+
+        public Void writeIdMaps(Step.WriteIdMaps x) {
+            tag(ID_MAPS);
             idLines(out, x.uid());
             idLines(out, x.gid());
             out.writeBoolean(x.denySetgroups());
-        } else if (s instanceof Step.SetPropagation x) {
-            out.writeByte(PROPAGATION);
+            return null;
+        }
+
+        public Void awaitParent(Step.AwaitParent x) {
+            return tag(AWAIT_PARENT);
+        }
+
+        public Void becomeNamespaceRoot(Step.BecomeNamespaceRoot x) {
+            tag(NS_ROOT);
+            out.writeBoolean(x.gid());
+            out.writeBoolean(x.uid());
+            return null;
+        }
+
+        public Void setPropagation(Step.SetPropagation x) {
+            tag(PROPAGATION);
             out.writeLong(x.flags());
-        } else if (s instanceof Step.BindRootfs x) {
-            out.writeByte(BIND_ROOTFS);
+            return null;
+        }
+
+        public Void overlayRoot(Step.OverlayRoot x) {
+            tag(OVERLAY_ROOT);
+            out.writeUTF(x.lower());
+            return null;
+        }
+
+        public Void bindRootfs(Step.BindRootfs x) {
+            tag(BIND_ROOTFS);
             out.writeUTF(x.source());
-            out.writeBoolean(x.readonly());
-        } else if (s instanceof Step.HostRoot x) {
-            out.writeByte(HOST_ROOT);
-            strings(out, x.binds());
-        } else if (s instanceof Step.Mount x) {
-            out.writeByte(MOUNT);
+            return null;
+        }
+
+        public Void hostRoot(Step.HostRoot x) {
+            return tag(HOST_ROOT);
+        }
+
+        public Void mount(Step.Mount x) {
+            tag(MOUNT);
             out.writeUTF(x.source());
             out.writeUTF(x.target());
             nullable(out, x.fstype());
@@ -66,45 +126,94 @@ public final class PlanCodec {
             nullable(out, x.data());
             out.writeBoolean(x.dir());
             out.writeByte(x.purpose().ordinal());
-        } else if (s instanceof Step.Symlink x) {
-            out.writeByte(SYMLINK);
+            return null;
+        }
+
+        public Void symlink(Step.Symlink x) {
+            tag(SYMLINK);
             out.writeUTF(x.target());
             out.writeUTF(x.linkpath());
-        } else if (s instanceof Step.ConfFile x) {
-            out.writeByte(CONF_FILE);
+            return null;
+        }
+
+        public Void confFile(Step.ConfFile x) {
+            tag(CONF_FILE);
             out.writeUTF(x.target());
             out.writeUTF(x.content());
-        } else if (s instanceof Step.EnterRoot x) {
-            out.writeByte(ENTER_ROOT);
+            return null;
+        }
+
+        public Void enterRoot(Step.EnterRoot x) {
+            tag(ENTER_ROOT);
             out.writeBoolean(x.pivot());
-        } else if (s instanceof Step.RemountRootReadonly) {
-            out.writeByte(RO_ROOT);
-        } else if (s instanceof Step.SetHostname x) {
-            out.writeByte(HOSTNAME);
+            return null;
+        }
+
+        public Void remountRootReadonly(Step.RemountRootReadonly x) {
+            return tag(RO_ROOT);
+        }
+
+        public Void setHostname(Step.SetHostname x) {
+            tag(HOSTNAME);
             out.writeUTF(x.hostname());
-        } else if (s instanceof Step.SetDomainname x) {
-            out.writeByte(DOMAINNAME);
+            return null;
+        }
+
+        public Void setDomainname(Step.SetDomainname x) {
+            tag(DOMAINNAME);
             out.writeUTF(x.domainname());
-        } else if (s instanceof Step.LoopbackUp) {
-            out.writeByte(LOOPBACK);
-        } else if (s instanceof Step.StartInit) {
-            out.writeByte(INIT);
-        } else if (s instanceof Step.SetUser x) {
-            out.writeByte(USER);
+            return null;
+        }
+
+        public Void loopbackUp(Step.LoopbackUp x) {
+            return tag(LOOPBACK);
+        }
+
+        public Void setCapabilities(Step.SetCapabilities x) {
+            tag(CAPABILITIES);
+            out.writeLong(x.bounding());
+            out.writeLong(x.effective());
+            out.writeLong(x.permitted());
+            out.writeLong(x.inheritable());
+            out.writeInt(x.lastCap());
+            return null;
+        }
+
+        public Void setUser(Step.SetUser x) {
+            tag(USER);
             out.writeLong(x.uid());
             out.writeLong(x.gid());
             out.writeInt(x.additionalGids().size());
             for (long g : x.additionalGids()) out.writeLong(g);
-        } else if (s instanceof Step.Chdir x) {
-            out.writeByte(CHDIR);
+            out.writeBoolean(x.setgroups());
+            return null;
+        }
+
+        public Void chdir(Step.Chdir x) {
+            tag(CHDIR);
             out.writeUTF(x.cwd());
-        } else if (s instanceof Step.Exec x) {
-            out.writeByte(EXEC);
+            return null;
+        }
+
+        public Void startInit(Step.StartInit x) {
+            return tag(INIT);
+        }
+
+        public Void exec(Step.Exec x) {
+            tag(EXEC);
             strings(out, x.args());
             strings(out, x.env());
+            strings(out, x.candidates());
             out.writeBoolean(x.terminal());
-        } else {
-            throw new IllegalArgumentException("unknown step " + s);
+            return null;
+        }
+
+        public Void supervise(Step.Supervise x) {
+            tag(SUPERVISE);
+            out.writeInt(x.signals().size());
+            for (int sig : x.signals()) out.writeInt(sig);
+            out.writeBoolean(x.init());
+            return null;
         }
     }
 
@@ -122,28 +231,33 @@ public final class PlanCodec {
     private static Step read(In in) throws IOException {
         Location at = new Location(in.readUTF(), in.readInt(), in.readInt());
         int kind = in.readByte();
-        Step s;
-        switch (kind) {
+        return switch (kind) {
+            case PRIVATE_DIR -> new Step.PrivateDir(in.readLong(), at);
             case CREATE_NS -> {
                 int mask = in.readInt();
                 Set<Namespace> ns = EnumSet.noneOf(Namespace.class);
                 for (Namespace x : Namespace.values()) if ((mask & (1 << x.ordinal())) != 0) ns.add(x);
-                s = new Step.CreateNamespaces(ns, at);
+                yield new Step.CreateNamespaces(ns, at);
             }
-            case ID_MAPS -> s = new Step.WriteIdMaps(idLines(in), idLines(in), in.readBoolean(), at);
-            case PROPAGATION -> s = new Step.SetPropagation(in.readLong(), at);
-            case BIND_ROOTFS -> s = new Step.BindRootfs(in.readUTF(), in.readBoolean(), at);
-            case HOST_ROOT -> s = new Step.HostRoot(strings(in), at);
-            case MOUNT -> s = new Step.Mount(in.readUTF(), in.readUTF(), nullable(in), in.readLong(), nullable(in),
-                    in.readBoolean(), Step.Purpose.values()[in.readByte()], at);
-            case SYMLINK -> s = new Step.Symlink(in.readUTF(), in.readUTF(), at);
-            case CONF_FILE -> s = new Step.ConfFile(in.readUTF(), in.readUTF(), at);
-            case ENTER_ROOT -> s = new Step.EnterRoot(in.readBoolean(), at);
-            case RO_ROOT -> s = new Step.RemountRootReadonly(at);
-            case HOSTNAME -> s = new Step.SetHostname(in.readUTF(), at);
-            case DOMAINNAME -> s = new Step.SetDomainname(in.readUTF(), at);
-            case LOOPBACK -> s = new Step.LoopbackUp(at);
-            case INIT -> s = new Step.StartInit(at);
+            case CLOSE_FDS -> new Step.CloseInheritedFds(at);
+            case DEATH_SIGNAL -> new Step.ParentDeathSignal(in.readInt(), at);
+            case ID_MAPS -> new Step.WriteIdMaps(idLines(in), idLines(in), in.readBoolean(), at);
+            case AWAIT_PARENT -> new Step.AwaitParent(at);
+            case NS_ROOT -> new Step.BecomeNamespaceRoot(in.readBoolean(), in.readBoolean(), at);
+            case PROPAGATION -> new Step.SetPropagation(in.readLong(), at);
+            case OVERLAY_ROOT -> new Step.OverlayRoot(in.readUTF(), at);
+            case BIND_ROOTFS -> new Step.BindRootfs(in.readUTF(), at);
+            case HOST_ROOT -> new Step.HostRoot(at);
+            case MOUNT -> new Step.Mount(in.readUTF(), in.readUTF(), nullable(in), in.readLong(), nullable(in),
+                    in.readBoolean(), purpose(in.readByte()), at);
+            case SYMLINK -> new Step.Symlink(in.readUTF(), in.readUTF(), at);
+            case CONF_FILE -> new Step.ConfFile(in.readUTF(), in.readUTF(), at);
+            case ENTER_ROOT -> new Step.EnterRoot(in.readBoolean(), at);
+            case RO_ROOT -> new Step.RemountRootReadonly(at);
+            case HOSTNAME -> new Step.SetHostname(in.readUTF(), at);
+            case DOMAINNAME -> new Step.SetDomainname(in.readUTF(), at);
+            case LOOPBACK -> new Step.LoopbackUp(at);
+            case CAPABILITIES -> new Step.SetCapabilities(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readInt(), at);
             case USER -> {
                 long uid = in.readLong();
                 long gid = in.readLong();
@@ -151,13 +265,26 @@ public final class PlanCodec {
                 if (n < 0 || n > 65536) throw new IOException("bad group count " + n);
                 List<Long> groups = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) groups.add(in.readLong());
-                s = new Step.SetUser(uid, gid, groups, at);
+                yield new Step.SetUser(uid, gid, groups, in.readBoolean(), at);
             }
-            case CHDIR -> s = new Step.Chdir(in.readUTF(), at);
-            case EXEC -> s = new Step.Exec(strings(in), strings(in), in.readBoolean(), at);
+            case CHDIR -> new Step.Chdir(in.readUTF(), at);
+            case INIT -> new Step.StartInit(at);
+            case EXEC -> new Step.Exec(strings(in), strings(in), strings(in), in.readBoolean(), at);
+            case SUPERVISE -> {
+                int n = in.readInt();
+                if (n < 0 || n > 64) throw new IOException("bad signal count " + n);
+                List<Integer> sigs = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) sigs.add(in.readInt());
+                yield new Step.Supervise(sigs, in.readBoolean(), at);
+            }
             default -> throw new IOException("unknown step kind " + kind);
-        }
-        return s;
+        };
+    }
+
+    private static Step.Purpose purpose(int ordinal) throws IOException {
+        Step.Purpose[] all = Step.Purpose.values();
+        if (ordinal < 0 || ordinal >= all.length) throw new IOException("bad mount purpose " + ordinal);
+        return all[ordinal];
     }
 
     private static void idLines(Out out, List<Step.IdMapLine> lines) {

@@ -1,6 +1,8 @@
 package dev.jrun.plan;
 
+import dev.jrun.security.Capabilities;
 import dev.jrun.spec.Namespace;
+import dev.jrun.sys.Signals;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,82 +13,209 @@ import java.util.stream.Collectors;
 public final class PlanPrinter {
     private PlanPrinter() {}
 
+    /** How one step prints: a short kind, the operation with its operands, its operands as JSON fields. */
+    public record Printed(String kind, String description, Map<String, Object> fields, List<String> more) {}
+
+    public static Printed print(Step s) {
+        return s.accept(PRINTER);
+    }
+
     /** A short kind name of a step. */
     public static String kind(Step s) {
-        if (s instanceof Step.CreateNamespaces) return "namespaces";
-        if (s instanceof Step.WriteIdMaps) return "id-maps";
-        if (s instanceof Step.SetPropagation) return "propagation";
-        if (s instanceof Step.BindRootfs) return "rootfs";
-        if (s instanceof Step.HostRoot) return "host-root";
-        if (s instanceof Step.Mount x) {
-            switch (x.purpose()) {
-                case DEVICE: return "device";
-                case CONF_FILE: return "conf-file";
-                case VOLUME: return "volume";
-                default: return "mount";
-            }
-        }
-        if (s instanceof Step.Symlink) return "symlink";
-        if (s instanceof Step.ConfFile) return "conf-file";
-        if (s instanceof Step.EnterRoot x) return x.pivot() ? "pivot-root" : "chroot";
-        if (s instanceof Step.RemountRootReadonly) return "readonly-root";
-        if (s instanceof Step.SetHostname) return "hostname";
-        if (s instanceof Step.SetDomainname) return "domainname";
-        if (s instanceof Step.LoopbackUp) return "loopback";
-        if (s instanceof Step.StartInit) return "init";
-        if (s instanceof Step.SetUser) return "user";
-        if (s instanceof Step.Chdir) return "chdir";
-        if (s instanceof Step.Exec) return "exec";
-        throw new IllegalArgumentException("unknown step " + s);
+        return print(s).kind();
     }
 
     /** The operation and its operands, as the runner will perform it. */
     public static String describe(Step s) {
-        if (s instanceof Step.CreateNamespaces x) {
-            return "clone " + x.namespaces().stream()
-                    .map(n -> "CLONE_NEW" + (n == Namespace.MOUNT ? "NS" : n.name())).collect(Collectors.joining("|"));
-        }
-        if (s instanceof Step.WriteIdMaps x) {
-            return (x.denySetgroups() ? "setgroups deny; " : "") + "uid_map " + lines(x.uid()) + "; gid_map " + lines(x.gid());
-        }
-        if (s instanceof Step.SetPropagation x) return "mount none on / flags " + MountFlags.describe(x.flags());
-        if (s instanceof Step.BindRootfs x) {
-            return "bind " + x.source() + " onto itself (MS_BIND|MS_REC)" + (x.readonly() ? ", read-only after setup" : "");
-        }
-        if (s instanceof Step.HostRoot x) {
-            return "tmpfs root with read-only binds of the host's " + String.join(" ", x.binds()) + " (those that exist)";
-        }
-        if (s instanceof Step.Mount x) return mount(x);
-        if (s instanceof Step.Symlink x) return x.linkpath() + " -> " + x.target();
-        if (s instanceof Step.ConfFile x) return "generate " + x.target() + " (" + x.content().length() + " bytes), bind read-only";
-        if (s instanceof Step.EnterRoot x) {
-            return x.pivot() ? "pivot_root into the new root, detach the old root" : "chroot into the new root";
-        }
-        if (s instanceof Step.RemountRootReadonly) return "remount / MS_BIND|MS_REMOUNT|MS_RDONLY";
-        if (s instanceof Step.SetHostname x) return "sethostname " + x.hostname();
-        if (s instanceof Step.SetDomainname x) return "setdomainname " + x.domainname();
-        if (s instanceof Step.LoopbackUp) return "bring lo up";
-        if (s instanceof Step.StartInit) return "PID 1 init: reap zombies, forward SIGINT SIGTERM SIGHUP SIGQUIT SIGUSR1 SIGUSR2";
-        if (s instanceof Step.SetUser x) {
-            return "setgroups [" + x.additionalGids().stream().map(String::valueOf).collect(Collectors.joining(","))
-                    + "], setgid " + x.gid() + ", setuid " + x.uid();
-        }
-        if (s instanceof Step.Chdir x) return "chdir " + x.cwd();
-        if (s instanceof Step.Exec x) {
-            return "execve " + x.args().stream().map(PlanPrinter::shellQuote).collect(Collectors.joining(" "))
-                    + (x.terminal() ? " (terminal)" : "");
-        }
-        throw new IllegalArgumentException("unknown step " + s);
+        return print(s).description();
     }
 
-    private static String mount(Step.Mount m) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(m.source()).append(" on ").append(m.target());
-        if (m.fstype() != null) sb.append(" type ").append(m.fstype());
-        sb.append(" flags ").append(MountFlags.describe(m.flags()));
-        if (m.data() != null) sb.append(" data ").append(m.data());
-        if (!m.dir()) sb.append(" (file)");
-        return sb.toString();
+    private static final Step.Visitor<Printed> PRINTER = new Step.Visitor<>() {
+        @Override
+        public Printed privateDir(Step.PrivateDir x) {
+            return p("private-dir", "create a 0700 directory jrun-XXXX under $TMPDIR for the root's mount points and conf files"
+                    + (x.owner() >= 0 ? ", owned by host uid " + x.owner() + " (container root)" : "")
+                    + "; removed when the run ends", "owner", x.owner());
+        }
+
+        @Override
+        public Printed createNamespaces(Step.CreateNamespaces x) {
+            String flags = x.namespaces().stream().map(n -> "CLONE_NEW" + (n == Namespace.MOUNT ? "NS" : n.name()))
+                    .collect(Collectors.joining("|"));
+            return p("namespaces", "clone " + (flags.isEmpty() ? "" : flags + "|") + "SIGCHLD (a child stuck before exec is killed and cloned again)",
+                    "namespaces", x.namespaces().stream().map(Namespace::specName).toList());
+        }
+
+        @Override
+        public Printed closeInheritedFds(Step.CloseInheritedFds x) {
+            return p("close-fds", "close_range every fd but the sync and status pipes (and a terminal): the JVM's files are not the container's");
+        }
+
+        @Override
+        public Printed parentDeathSignal(Step.ParentDeathSignal x) {
+            return p("death-signal", "prctl PR_SET_PDEATHSIG " + Signals.name(x.signal()) + ": the container dies with jrun",
+                    "signal", Signals.name(x.signal()));
+        }
+
+        @Override
+        public Printed writeIdMaps(Step.WriteIdMaps x) {
+            return p("id-maps", (x.denySetgroups() ? "setgroups deny; " : "") + "uid_map " + lines(x.uid()) + "; gid_map " + lines(x.gid()),
+                    "uidMap", x.uid().stream().map(Step.IdMapLine::toString).toList(),
+                    "gidMap", x.gid().stream().map(Step.IdMapLine::toString).toList(),
+                    "denySetgroups", x.denySetgroups());
+        }
+
+        @Override
+        public Printed awaitParent(Step.AwaitParent x) {
+            return p("sync", "wait for the parent's SYNC_GO (EOF: the parent gave up, exit quietly)");
+        }
+
+        @Override
+        public Printed becomeNamespaceRoot(Step.BecomeNamespaceRoot x) {
+            List<String> ops = new ArrayList<>();
+            if (x.gid()) ops.add("setresgid 0");
+            if (x.uid()) ops.add("setresuid 0");
+            return p("ns-root", String.join(", ", ops) + " (root of the new user namespace)", "gid", x.gid(), "uid", x.uid());
+        }
+
+        @Override
+        public Printed setPropagation(Step.SetPropagation x) {
+            return p("propagation", "mount none on / flags " + MountFlags.describe(x.flags()), "flags", MountFlags.describe(x.flags()));
+        }
+
+        @Override
+        public Printed overlayRoot(Step.OverlayRoot x) {
+            return p("rootfs", "tmpfs on PRIVATE/layer (mkdir upper, work); overlay lowerdir=" + x.lower()
+                    + ",upperdir=PRIVATE/layer/upper,workdir=PRIVATE/layer/work on PRIVATE/root: the rootfs stays untouched",
+                    "lower", x.lower());
+        }
+
+        @Override
+        public Printed bindRootfs(Step.BindRootfs x) {
+            return p("rootfs", "bind " + x.source() + " onto itself (MS_BIND|MS_REC), writable", "source", x.source());
+        }
+
+        @Override
+        public Printed hostRoot(Step.HostRoot x) {
+            return p("host-root", "tmpfs on PRIVATE/root (mode=755) with an empty /tmp; the host's system directories follow");
+        }
+
+        @Override
+        public Printed mount(Step.Mount m) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(m.source()).append(" on ").append(m.target());
+            if (m.fstype() != null) sb.append(" type ").append(m.fstype());
+            sb.append(" flags ").append(MountFlags.describe(m.flags()));
+            if (m.data() != null) sb.append(" data ").append(m.data());
+            if (!m.dir()) sb.append(" (file)");
+            String kind = switch (m.purpose()) {
+                case DEVICE -> "device";
+                case CONF_FILE -> "conf-file";
+                case VOLUME -> "volume";
+                case HOST_DIR -> "host-dir";
+                default -> "mount";
+            };
+            return p(kind, sb.toString(), "source", m.source(), "target", m.target(), "fstype", m.fstype(),
+                    "flags", MountFlags.describe(m.flags()), "data", m.data(), "file", !m.dir());
+        }
+
+        @Override
+        public Printed symlink(Step.Symlink x) {
+            return p("symlink", x.linkpath() + " -> " + x.target(), "target", x.target(), "linkpath", x.linkpath());
+        }
+
+        @Override
+        public Printed confFile(Step.ConfFile x) {
+            return p("conf-file", "generate " + x.target() + " (" + x.content().length() + " bytes), bind read-only",
+                    "target", x.target(), "content", x.content());
+        }
+
+        @Override
+        public Printed enterRoot(Step.EnterRoot x) {
+            return p(x.pivot() ? "pivot-root" : "chroot",
+                    x.pivot() ? "pivot_root into the new root, detach the old root" : "chroot into the new root", "pivot", x.pivot());
+        }
+
+        @Override
+        public Printed remountRootReadonly(Step.RemountRootReadonly x) {
+            return p("readonly-root", "remount / MS_BIND|MS_REMOUNT|MS_RDONLY");
+        }
+
+        @Override
+        public Printed setHostname(Step.SetHostname x) {
+            return p("hostname", "sethostname " + x.hostname(), "hostname", x.hostname());
+        }
+
+        @Override
+        public Printed setDomainname(Step.SetDomainname x) {
+            return p("domainname", "setdomainname " + x.domainname(), "domainname", x.domainname());
+        }
+
+        @Override
+        public Printed loopbackUp(Step.LoopbackUp x) {
+            return p("loopback", "bring lo up");
+        }
+
+        @Override
+        public Printed setCapabilities(Step.SetCapabilities x) {
+            String d = x.bounding() == x.effective() && x.effective() == x.permitted()
+                    ? "bounding, effective, permitted: " + Capabilities.describe(x.bounding())
+                    : "bounding: " + Capabilities.describe(x.bounding()) + "; effective: " + Capabilities.describe(x.effective())
+                            + "; permitted: " + Capabilities.describe(x.permitted());
+            return p("capabilities", d + "; inheritable: " + Capabilities.describe(x.inheritable())
+                            + " (every other of 0.." + x.lastCap() + " dropped from the bounding set)",
+                    "bounding", Capabilities.names(x.bounding()), "effective", Capabilities.names(x.effective()),
+                    "permitted", Capabilities.names(x.permitted()), "inheritable", Capabilities.names(x.inheritable()));
+        }
+
+        @Override
+        public Printed setUser(Step.SetUser x) {
+            String groups = x.additionalGids().stream().map(String::valueOf).collect(Collectors.joining(","));
+            return p("user", (x.setgroups() ? "setgroups [" + groups + "], " : "") + "setresgid " + x.gid() + ", setresuid " + x.uid(),
+                    "uid", x.uid(), "gid", x.gid(), "additionalGids", x.additionalGids(), "setgroups", x.setgroups());
+        }
+
+        @Override
+        public Printed chdir(Step.Chdir x) {
+            return p("chdir", "chdir " + x.cwd(), "cwd", x.cwd());
+        }
+
+        @Override
+        public Printed startInit(Step.StartInit x) {
+            return p("init", "fork: the child stays as PID 1 (closes every fd, becomes non-dumpable, reaps zombies, forwards "
+                    + "SIGINT SIGTERM SIGHUP SIGQUIT SIGUSR1 SIGUSR2, exits with the process's status); its child execs the process");
+        }
+
+        @Override
+        public Printed exec(Step.Exec x) {
+            String d = "execve " + x.args().stream().map(PlanPrinter::shellQuote).collect(Collectors.joining(" "))
+                    + (x.terminal() ? " (terminal)" : "");
+            if (x.candidates().size() > 1 || !x.candidates().get(0).equals(x.args().get(0))) {
+                d += " trying " + String.join(" ", x.candidates());
+            }
+            List<String> more = x.env().isEmpty() ? List.of()
+                    : List.of("env " + x.env().stream().map(PlanPrinter::shellQuote).collect(Collectors.joining(" ")));
+            Map<String, Object> f = fields("args", x.args(), "env", x.env(), "candidates", x.candidates(), "terminal", x.terminal());
+            return new Printed("exec", d + "; signals reset, fds >= 3 closed on exec", f, more);
+        }
+
+        @Override
+        public Printed supervise(Step.Supervise x) {
+            String sigs = x.signals().stream().map(Signals::name).collect(Collectors.joining(" "));
+            return p("supervise", "forward " + sigs + " to the " + (x.init() ? "init" : "process")
+                    + ", wait, exit with its status (128+N for signal N)", "signals", x.signals().stream().map(Signals::name).toList(),
+                    "init", x.init());
+        }
+    };
+
+    private static Printed p(String kind, String description, Object... kv) {
+        return new Printed(kind, description, fields(kv), List.of());
+    }
+
+    private static Map<String, Object> fields(Object... kv) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) o.put((String) kv[i], kv[i + 1]);
+        return o;
     }
 
     private static String lines(List<Step.IdMapLine> l) {
@@ -116,16 +245,15 @@ public final class PlanPrinter {
 
     public static String text(Plan plan) {
         StringBuilder sb = new StringBuilder();
-        sb.append("plan for ").append(plan.spec().file()).append(" (").append(plan.steps().size()).append(" steps)\n");
+        sb.append("plan for ").append(plan.spec().file()).append(" (").append(plan.steps().size()).append(" steps;")
+                .append(" PRIVATE is the private-dir)\n");
         int width = String.valueOf(plan.steps().size()).length();
-        String indent = " ".repeat(width + 16);
+        String indent = " ".repeat(width + 23);
         int n = 1;
         for (Step s : plan.steps()) {
-            sb.append(String.format("%" + width + "d. %-13s %s%n", n++, kind(s), describe(s)));
-            if (s instanceof Step.Exec e && !e.env().isEmpty()) {
-                sb.append(indent).append("env ")
-                        .append(e.env().stream().map(PlanPrinter::shellQuote).collect(Collectors.joining(" "))).append('\n');
-            }
+            Printed p = print(s);
+            sb.append(String.format("%" + width + "d. %-6s %-13s %s%n", n++, s.actor().word(), p.kind(), p.description()));
+            for (String line : p.more()) sb.append(indent).append(line).append('\n');
             sb.append(indent).append("from ").append(s.at()).append('\n');
         }
         return sb.toString();
@@ -135,11 +263,13 @@ public final class PlanPrinter {
         List<Object> steps = new ArrayList<>();
         int n = 1;
         for (Step s : plan.steps()) {
+            Printed p = print(s);
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("step", n++);
-            o.put("kind", kind(s));
-            o.put("description", describe(s));
-            o.putAll(fields(s));
+            o.put("actor", s.actor().word());
+            o.put("kind", p.kind());
+            o.put("description", p.description());
+            o.putAll(p.fields());
             Map<String, Object> at = new LinkedHashMap<>();
             at.put("file", s.at().file());
             at.put("line", s.at().line());
@@ -152,54 +282,5 @@ public final class PlanPrinter {
         root.put("name", plan.spec().name());
         root.put("steps", steps);
         return Json.write(root) + "\n";
-    }
-
-    /** The step's operands as JSON fields, so tools need not parse {@code description}. */
-    private static Map<String, Object> fields(Step s) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        if (s instanceof Step.CreateNamespaces x) {
-            o.put("namespaces", x.namespaces().stream().map(Namespace::specName).toList());
-        } else if (s instanceof Step.WriteIdMaps x) {
-            o.put("uidMap", x.uid().stream().map(Step.IdMapLine::toString).toList());
-            o.put("gidMap", x.gid().stream().map(Step.IdMapLine::toString).toList());
-            o.put("denySetgroups", x.denySetgroups());
-        } else if (s instanceof Step.SetPropagation x) {
-            o.put("flags", MountFlags.describe(x.flags()));
-        } else if (s instanceof Step.BindRootfs x) {
-            o.put("source", x.source());
-            o.put("readonly", x.readonly());
-        } else if (s instanceof Step.HostRoot x) {
-            o.put("binds", x.binds());
-        } else if (s instanceof Step.Mount x) {
-            o.put("source", x.source());
-            o.put("target", x.target());
-            o.put("fstype", x.fstype());
-            o.put("flags", MountFlags.describe(x.flags()));
-            o.put("data", x.data());
-            o.put("file", !x.dir());
-        } else if (s instanceof Step.Symlink x) {
-            o.put("target", x.target());
-            o.put("linkpath", x.linkpath());
-        } else if (s instanceof Step.ConfFile x) {
-            o.put("target", x.target());
-            o.put("content", x.content());
-        } else if (s instanceof Step.EnterRoot x) {
-            o.put("pivot", x.pivot());
-        } else if (s instanceof Step.SetHostname x) {
-            o.put("hostname", x.hostname());
-        } else if (s instanceof Step.SetDomainname x) {
-            o.put("domainname", x.domainname());
-        } else if (s instanceof Step.SetUser x) {
-            o.put("uid", x.uid());
-            o.put("gid", x.gid());
-            o.put("additionalGids", x.additionalGids());
-        } else if (s instanceof Step.Chdir x) {
-            o.put("cwd", x.cwd());
-        } else if (s instanceof Step.Exec x) {
-            o.put("args", x.args());
-            o.put("env", x.env());
-            o.put("terminal", x.terminal());
-        }
-        return o;
     }
 }

@@ -2,12 +2,18 @@ package dev.jrun.plan;
 
 import static dev.jrun.plan.MountFlags.*;
 
+import dev.jrun.host.HostInfo;
+import dev.jrun.host.SearchPath;
 import dev.jrun.plan.Step.IdMapLine;
 import dev.jrun.plan.Step.Purpose;
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Namespace;
+import dev.jrun.security.Capabilities;
 import dev.jrun.spec.Spec;
+import dev.jrun.sys.Linux;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,14 +22,17 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Compiles a {@link Spec} into the ordered {@link Plan} the runner executes. Pure: apart from
- * telling a file from a directory for bind mount points, it reads nothing and changes nothing,
- * which is what lets {@code jrun plan} print exactly what {@code jrun run} will do.
+ * Compiles a {@link Spec} into the ordered {@link Plan} the runner executes. Every decision a
+ * run makes is taken here (the runner only encodes steps), and the planner changes nothing: apart
+ * from telling a file from a directory for bind mount points and reading the host's usrmerge
+ * links, it reads nothing, which is what lets {@code jrun plan} print exactly what {@code jrun run}
+ * will do.
  *
- * <p>The order is the kernel's, not the spec's: namespaces, id maps, propagation (before any
- * mount, or mounts leak to the host), the root, mounts under it, conf files and volumes (last, so
- * they are not hidden by a mount over a parent directory), then pivot_root/chroot, read-only root,
- * hostname, loopback, init, user switch, chdir and exec.
+ * <p>The order is the kernel's, not the spec's: the clone, the id maps (which the child waits
+ * for), propagation (before any mount, or mounts leak to the host), the root, mounts under it,
+ * conf files and volumes (last, so they are not hidden by a mount over a parent directory), then
+ * pivot_root/chroot, read-only root, hostname, loopback, capabilities, the user switch (which
+ * clears the parent-death signal, so it is set again), chdir, the init and exec.
  */
 public final class Planner {
     /** What `rootfs: {host: true}` exposes, read-only, as bubblewrap users commonly do. */
@@ -31,7 +40,6 @@ public final class Planner {
             List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc");
 
     private static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom", "tty");
-    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final long NO_SUID_DEV_EXEC = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
     private final Spec spec;
@@ -68,8 +76,18 @@ public final class Planner {
                             + " is not supported by this version of jrun; use none (loopback only) or host");
             default -> { }
         }
-        steps.add(new Step.CreateNamespaces(ns, at("/namespaces")));
-        if (ns.contains(Namespace.USER)) addIdMaps();
+        Location nsAt = at("/namespaces");
+        Step.WriteIdMaps maps = ns.contains(Namespace.USER) ? idMaps() : null;
+        steps.add(new Step.CreateNamespaces(ns, nsAt));
+        steps.add(new Step.CloseInheritedFds(nsAt));
+        steps.add(new Step.ParentDeathSignal(Linux.SIGKILL, nsAt));
+        if (maps != null) steps.add(maps);
+        steps.add(new Step.AwaitParent(nsAt));
+        if (maps != null) {
+            boolean gid = maps(maps.gid(), 0);
+            boolean uid = maps(maps.uid(), 0);
+            if (gid || uid) steps.add(new Step.BecomeNamespaceRoot(gid, uid, maps.at()));
+        }
         if (ns.contains(Namespace.MOUNT)) addFilesystem();
         if (ns.contains(Namespace.UTS)) {
             steps.add(new Step.SetHostname(spec.hostname(), at("/hostname")));
@@ -77,26 +95,66 @@ public final class Planner {
         }
         if (ns.contains(Namespace.NET)) steps.add(new Step.LoopbackUp(at("/network")));
         Spec.ProcessSpec proc = spec.process();
-        if (ns.contains(Namespace.PID) && proc.init()) steps.add(new Step.StartInit(at("/process")));
+        long caps = Capabilities.DEFAULT;
+        steps.add(new Step.SetCapabilities(caps, caps, caps, 0, host.lastCap(), at("/process")));
         Spec.User user = proc.user();
         long uid = user == null ? 0 : user.uid();
         long gid = user == null ? 0 : user.gid();
         List<Long> groups = user == null ? List.of() : user.additionalGids();
-        steps.add(new Step.SetUser(uid, gid, groups, user == null ? at("/process") : user.at()));
+        // setgroups is refused for good once "deny" was written; with no groups to set, skip it.
+        boolean setgroups = maps == null || !maps.denySetgroups() || !groups.isEmpty();
+        Location userAt = user == null ? at("/process") : user.at();
+        steps.add(new Step.SetUser(uid, gid, groups, setgroups, userAt));
+        // A credential change clears the parent-death signal (prctl(2)): set it again.
+        steps.add(new Step.ParentDeathSignal(Linux.SIGKILL, userAt));
         steps.add(new Step.Chdir(proc.cwd(), at("/process/cwd")));
-        steps.add(new Step.Exec(proc.args(), environment(proc, uid), proc.terminal(), at("/process/args")));
+        boolean init = ns.contains(Namespace.PID) && proc.init();
+        if (init) steps.add(new Step.StartInit(at("/process")));
+        List<String> env = environment(proc, uid);
+        steps.add(new Step.Exec(proc.args(), env, SearchPath.candidates(proc.args().get(0), SearchPath.in(env)),
+                proc.terminal(), at("/process/args")));
+        steps.add(new Step.Supervise(FORWARDED_SIGNALS, init, at("/process")));
+        if (needsPrivateDir()) steps.add(0, new Step.PrivateDir(containerRootHostUid(maps), spec.rootfs().at()));
     }
 
-    private void addIdMaps() {
+    /** What jrun passes on to the container; HotSpot keeps SIGQUIT and SIGUSR2 for itself. */
+    public static final List<Integer> FORWARDED_SIGNALS = List.of(Linux.SIGINT, Linux.SIGTERM, Linux.SIGHUP, Linux.SIGUSR1);
+
+    private Step.WriteIdMaps idMaps() {
         Spec.IdMappings m = spec.idMappings();
         List<IdMapLine> uid = m.isDefault() ? List.of(new IdMapLine(0, host.uid(), 1)) : lines(m.uid());
         List<IdMapLine> gid = m.isDefault() ? List.of(new IdMapLine(0, host.gid(), 1)) : lines(m.gid());
         // user_namespaces(7): an unprivileged writer of gid_map must deny setgroups first.
-        steps.add(new Step.WriteIdMaps(uid, gid, !host.root(), m.isDefault() ? at("/") : m.at()));
+        return new Step.WriteIdMaps(uid, gid, !host.root(), m.isDefault() ? at("/") : m.at());
     }
 
     private static List<IdMapLine> lines(List<Spec.IdMap> maps) {
         return maps.stream().map(x -> new IdMapLine(x.container(), x.host(), x.size())).toList();
+    }
+
+    private static boolean maps(List<IdMapLine> lines, long id) {
+        for (IdMapLine l : lines) if (id >= l.container() && id < l.container() + l.size()) return true;
+        return false;
+    }
+
+    /** Conf files, an overlay root or a host root need one: their files and mount points live there. */
+    private boolean needsPrivateDir() {
+        for (Step s : steps) {
+            if (s instanceof Step.ConfFile || s instanceof Step.OverlayRoot || s instanceof Step.HostRoot) return true;
+        }
+        return false;
+    }
+
+    /**
+     * As root with a custom map, container root is another host uid, which must be able to reach
+     * the private dir to bind from it: the dir is chowned to it. -1: it stays jrun's.
+     */
+    private static long containerRootHostUid(Step.WriteIdMaps maps) {
+        if (maps == null || maps.denySetgroups()) return -1;
+        for (IdMapLine l : maps.uid()) {
+            if (l.container() == 0 && l.host() != 0) return l.host();
+        }
+        return -1;
     }
 
     private void addFilesystem() {
@@ -104,9 +162,11 @@ public final class Planner {
         steps.add(new Step.SetPropagation(MS_REC | MS_PRIVATE, at("/namespaces")));
         Spec.Rootfs root = spec.rootfs();
         if (root.host()) {
-            steps.add(new Step.HostRoot(HOST_ROOT_DIRS, root.at()));
+            addHostRoot(root.at());
+        } else if (root.readonly()) {
+            steps.add(new Step.OverlayRoot(root.path().toString(), root.at()));
         } else {
-            steps.add(new Step.BindRootfs(root.path().toString(), root.readonly(), root.at()));
+            steps.add(new Step.BindRootfs(root.path().toString(), root.at()));
         }
         if (spec.defaultMounts()) addDefaultMounts();
         for (int i = 0; i < spec.mounts().size(); i++) addSpecMount(spec.mounts().get(i));
@@ -118,6 +178,23 @@ public final class Planner {
         }
         steps.add(new Step.EnterRoot(root.host() || root.pivot(), root.at()));
         if (root.host() || root.readonly()) steps.add(new Step.RemountRootReadonly(root.at()));
+    }
+
+    /** A tmpfs root; the host's system directories bound read-only, its usrmerge links (/bin -> usr/bin) kept as links. */
+    private void addHostRoot(Location at) {
+        steps.add(new Step.HostRoot(at));
+        for (String dir : HOST_ROOT_DIRS) {
+            Path p = Path.of(dir);
+            if (Files.isSymbolicLink(p)) {
+                try {
+                    steps.add(new Step.Symlink(Files.readSymbolicLink(p).toString(), dir, at));
+                } catch (IOException e) {
+                    // unreadable: leave it out, as a directory that does not exist
+                }
+            } else if (Files.isDirectory(p)) {
+                steps.add(new Step.Mount(dir, dir, null, MS_BIND | MS_REC | MS_RDONLY, null, true, Purpose.HOST_DIR, at));
+            }
+        }
     }
 
     private void addDefaultMounts() {
@@ -226,7 +303,7 @@ public final class Planner {
     /** Docker's defaults first, then the spec's env, which overrides them. */
     private static List<String> environment(Spec.ProcessSpec proc, long uid) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", DEFAULT_PATH);
+        env.put("PATH", SearchPath.DEFAULT);
         env.put("HOME", uid == 0 ? "/root" : "/");
         if (proc.terminal()) env.put("TERM", "xterm");
         env.putAll(proc.env());

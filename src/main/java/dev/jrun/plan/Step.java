@@ -6,20 +6,139 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One operation of a compiled plan, in execution order (bubblewrap's SetupOp, as records). Paths
- * named {@code target}/{@code path} are container paths (absolute, normalized) interpreted inside
- * the new root; {@code source} paths of binds are host paths. Every step carries the spec
- * {@link Location} it came from so that a failure can point back at the spec.
+ * One operation of a compiled plan, in execution order (bubblewrap's SetupOp, as records). The
+ * plan is the whole truth: every decision a run makes is a step here, and the runner performs
+ * nothing a step does not say. Paths named {@code target}/{@code path} are container paths
+ * (absolute, normalized) interpreted inside the new root; {@code source} paths of binds are host
+ * paths. Every step carries the spec {@link Location} it came from so that a failure can point
+ * back at the spec.
+ *
+ * <p>Code that handles every kind of step implements {@link Visitor}: a new step that a printer,
+ * codec, emitter or hint table forgets is a compile error, not a silent fall-through. (Plain
+ * virtual calls rather than a pattern switch: Java 17 has none, and no indy bootstrap runs on the
+ * cold path.)
  */
 public sealed interface Step {
     Location at();
 
-    /** clone(2) with these CLONE_NEW* namespaces (all at once, user first by the kernel's rule). */
-    record CreateNamespaces(Set<Namespace> namespaces, Location at) implements Step {}
+    /** Which process performs the step. */
+    Actor actor();
+
+    <R> R accept(Visitor<R> v);
+
+    enum Actor {
+        /** the supervising jrun process */
+        PARENT,
+        /** the child jrun clones into the new namespaces, before it execs (or forks the init) */
+        CHILD;
+
+        public String word() {
+            return this == PARENT ? "parent" : "child";
+        }
+    }
+
+    /** A step the child performs (most of them). */
+    sealed interface ChildStep extends Step {
+        <R> R accept(ChildVisitor<R> v);
+
+        @Override
+        default <R> R accept(Visitor<R> v) {
+            return accept((ChildVisitor<R>) v);
+        }
+
+        @Override
+        default Actor actor() {
+            return Actor.CHILD;
+        }
+    }
+
+    /** A step the supervising jrun process performs. */
+    sealed interface ParentStep extends Step {
+        <R> R accept(ParentVisitor<R> v);
+
+        @Override
+        default <R> R accept(Visitor<R> v) {
+            return accept((ParentVisitor<R>) v);
+        }
+
+        @Override
+        default Actor actor() {
+            return Actor.PARENT;
+        }
+    }
+
+    /** The steps the supervising process performs; its executor implements just these. */
+    interface ParentVisitor<R> {
+        R privateDir(PrivateDir s);
+        R createNamespaces(CreateNamespaces s);
+        R writeIdMaps(WriteIdMaps s);
+        R supervise(Supervise s);
+    }
+
+    /** The steps the child performs; the child-program builder implements just these. */
+    interface ChildVisitor<R> {
+        R closeInheritedFds(CloseInheritedFds s);
+        R parentDeathSignal(ParentDeathSignal s);
+        R awaitParent(AwaitParent s);
+        R becomeNamespaceRoot(BecomeNamespaceRoot s);
+        R setPropagation(SetPropagation s);
+        R overlayRoot(OverlayRoot s);
+        R bindRootfs(BindRootfs s);
+        R hostRoot(HostRoot s);
+        R mount(Mount s);
+        R symlink(Symlink s);
+        R confFile(ConfFile s);
+        R enterRoot(EnterRoot s);
+        R remountRootReadonly(RemountRootReadonly s);
+        R setHostname(SetHostname s);
+        R setDomainname(SetDomainname s);
+        R loopbackUp(LoopbackUp s);
+        R setCapabilities(SetCapabilities s);
+        R setUser(SetUser s);
+        R chdir(Chdir s);
+        R startInit(StartInit s);
+        R exec(Exec s);
+    }
+
+    /** Every step: printers, codecs, hint tables. */
+    interface Visitor<R> extends ParentVisitor<R>, ChildVisitor<R> {}
+
+    // --- Before the clone -------------------------------------------------------------------
+
+    /**
+     * A private directory (0700) under the temp dir for the mount points of the new root and the
+     * generated conf files; chowned to {@code owner} (the host uid container root maps to) when
+     * that is not jrun's own, so that the child may bind from it. -1: keep jrun's.
+     */
+    record PrivateDir(long owner, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.privateDir(this); }
+    }
+
+    /**
+     * clone(2) with these CLONE_NEW* namespaces (all at once, the user namespace first by the
+     * kernel's rule) and SIGCHLD. A child found stuck before exec is killed and cloned again.
+     */
+    record CreateNamespaces(Set<Namespace> namespaces, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.createNamespaces(this); }
+    }
+
+    // --- The child, before the parent's go ---------------------------------------------------
+
+    /** close_range(2) of every fd the child inherited from the JVM but the sync and status pipes (and a terminal). */
+    record CloseInheritedFds(Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.closeInheritedFds(this); }
+    }
+
+    /** prctl(PR_SET_PDEATHSIG): the container dies with the jrun thread that started it. */
+    record ParentDeathSignal(int signal, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.parentDeathSignal(this); }
+    }
 
     /** Parent side: write /proc/PID/{uid,gid}_map; "deny" setgroups first when required. */
     record WriteIdMaps(List<IdMapLine> uid, List<IdMapLine> gid, boolean denySetgroups, Location at)
-            implements Step {}
+            implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.writeIdMaps(this); }
+    }
 
     record IdMapLine(long container, long host, long size) {
         @Override
@@ -28,52 +147,148 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * The child blocks on the sync pipe until the parent has done its part (SYNC_GO); EOF
+     * (SYNC_ABORT: the parent gave up) makes it exit quietly.
+     */
+    record AwaitParent(Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.awaitParent(this); }
+    }
+
+    /**
+     * setresgid/setresuid(0) inside the new user namespace, where the map covers 0: after clone the
+     * child still has its host ids, which a custom map may not map (root with 0 -> 100000), so
+     * files it created failed with EOVERFLOW.
+     */
+    record BecomeNamespaceRoot(boolean gid, boolean uid, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.becomeNamespaceRoot(this); }
+    }
+
+    // --- The new root -----------------------------------------------------------------------
+
     /** mount("", "/", NULL, MS_REC|flag): stop propagation to and from the host first. */
-    record SetPropagation(long flags, Location at) implements Step {}
+    record SetPropagation(long flags, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.setPropagation(this); }
+    }
 
-    /** Bind the rootfs (host path) recursively onto itself so that pivot_root can use it. */
-    record BindRootfs(String source, boolean readonly, Location at) implements Step {}
+    /**
+     * A read-only rootfs: a tmpfs on the private dir's {@code layer}, {@code upper} and
+     * {@code work} in it, and an overlay with the rootfs as its lower layer on {@code root}. Mount
+     * points the rootfs lacks are created in the tmpfs, never in the host's directory.
+     */
+    record OverlayRoot(String lower, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.overlayRoot(this); }
+    }
 
-    /** rootfs {host: true}: a tmpfs root with read-only binds of the host's system dirs. */
-    record HostRoot(List<String> binds, Location at) implements Step {}
+    /** A writable rootfs: bound recursively onto itself, as runc does, so that pivot_root can use it. */
+    record BindRootfs(String source, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.bindRootfs(this); }
+    }
+
+    /**
+     * rootfs {host: true}: a tmpfs on the private dir's {@code root} with an empty /tmp; the host's
+     * system directories follow as read-only bind {@link Mount}s (and {@link Symlink}s for
+     * usrmerge links such as /bin -> usr/bin).
+     */
+    record HostRoot(Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.hostRoot(this); }
+    }
 
     /**
      * mount(2) of {@code source} on {@code target} (inside the new root). {@code dir} says whether
      * the mount point is a directory (created if missing) or a file (created empty if missing).
-     * A bind with {@link MountFlags#MS_RDONLY} is done as bind + remount, which the runner knows.
+     * A bind with {@link MountFlags#MS_RDONLY} (or other per-mount flags) is bind + remount,
+     * keeping the source's locked flags.
      */
     record Mount(String source, String target, String fstype, long flags, String data, boolean dir,
-            Purpose purpose, Location at) implements Step {}
+            Purpose purpose, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.mount(this); }
+    }
 
-    enum Purpose { DEFAULT, SPEC_MOUNT, CONF_FILE, VOLUME, DEVICE }
+    enum Purpose { DEFAULT, SPEC_MOUNT, CONF_FILE, VOLUME, DEVICE, HOST_DIR }
 
     /** symlink(2) {@code linkpath -> target} inside the new root (e.g. /dev/ptmx -> pts/ptmx). */
-    record Symlink(String target, String linkpath, Location at) implements Step {}
+    record Symlink(String target, String linkpath, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.symlink(this); }
+    }
 
-    /** A generated conf file: written to a private staging file, then bind-mounted read-only. */
-    record ConfFile(String target, String content, Location at) implements Step {}
+    /** A generated conf file: written to the private dir by the parent, then bind-mounted read-only. */
+    record ConfFile(String target, String content, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.confFile(this); }
+    }
 
     /** pivot_root(2) into the new root and detach the old one; or chroot(2) when not pivot. */
-    record EnterRoot(boolean pivot, Location at) implements Step {}
+    record EnterRoot(boolean pivot, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.enterRoot(this); }
+    }
 
     /** Remount / read-only, after everything was mounted into it. */
-    record RemountRootReadonly(Location at) implements Step {}
+    record RemountRootReadonly(Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.remountRootReadonly(this); }
+    }
 
-    record SetHostname(String hostname, Location at) implements Step {}
+    // --- The rest of the container ----------------------------------------------------------
 
-    record SetDomainname(String domainname, Location at) implements Step {}
+    record SetHostname(String hostname, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.setHostname(this); }
+    }
+
+    record SetDomainname(String domainname, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.setDomainname(this); }
+    }
 
     /** Bring "lo" up in a new network namespace (SIOCSIFFLAGS). */
-    record LoopbackUp(Location at) implements Step {}
+    record LoopbackUp(Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.loopbackUp(this); }
+    }
 
-    /** An init as PID 1 that reaps zombies and forwards signals to the process. */
-    record StartInit(Location at) implements Step {}
+    /**
+     * The capability sets, as masks of capability numbers: every capability 0..{@code lastCap} not
+     * in {@code bounding} is dropped from the bounding set (first: that needs CAP_SETPCAP, which
+     * capset may take away), then capset(2) sets effective, permitted and inheritable.
+     */
+    record SetCapabilities(long bounding, long effective, long permitted, long inheritable, int lastCap, Location at)
+            implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.setCapabilities(this); }
+    }
 
-    /** setgroups/setgid/setuid, in that order (setuid last: it drops the right to do the rest). */
-    record SetUser(long uid, long gid, List<Long> additionalGids, Location at) implements Step {}
+    /**
+     * setgroups (unless {@code setgroups} is false: refused for good once "deny" was written, and
+     * there are no groups to set), setresgid, setresuid — setuid last: it drops the right to do the rest.
+     */
+    record SetUser(long uid, long gid, List<Long> additionalGids, boolean setgroups, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.setUser(this); }
+    }
 
-    record Chdir(String cwd, Location at) implements Step {}
+    record Chdir(String cwd, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.chdir(this); }
+    }
 
-    /** execve(2); {@code path} is args[0] resolved against PATH as the container will see it. */
-    record Exec(List<String> args, List<String> env, boolean terminal, Location at) implements Step {}
+    /**
+     * The child forks: it stays as PID 1, jrun's init (reaps orphans, forwards signals to the
+     * process, exits with its status); its child goes on to exec the process.
+     */
+    record StartInit(Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.startInit(this); }
+    }
+
+    /**
+     * execve(2), trying {@code candidates} in order as execvp(3) would (args[0] looked up in the
+     * container's PATH), with the signal mask and dispositions reset, the terminal (when asked for
+     * and jrun has one) as controlling tty, and every fd >= 3 closed on exec.
+     */
+    record Exec(List<String> args, List<String> env, List<String> candidates, boolean terminal, Location at)
+            implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.exec(this); }
+    }
+
+    // --- After the exec ---------------------------------------------------------------------
+
+    /**
+     * Forward {@code signals} that jrun receives to the container (to the init, which passes them
+     * on, when there is one), wait for it, and exit with its status (128+N for signal N).
+     */
+    record Supervise(List<Integer> signals, boolean init, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.supervise(this); }
+    }
 }

@@ -1,8 +1,10 @@
 package dev.jrun.runner;
 
+import dev.jrun.plan.MountFlags;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.Step;
 import dev.jrun.spec.Location;
+import dev.jrun.spec.Namespace;
 import dev.jrun.sys.Errno;
 
 /**
@@ -17,7 +19,12 @@ public final class RunnerException extends Exception {
     public final int errno;
     public final String hint;
 
-    RunnerException(Plan plan, int stepIndex, String what, int errno, String hint) {
+    /**
+     * @param stepIndex the plan step (0-based), -1 for none
+     * @param what the operation and its operands ("chdir /does/not/exist")
+     * @param hint null: the known cause for this step kind and errno, if any
+     */
+    public RunnerException(Plan plan, int stepIndex, String what, int errno, String hint) {
         this(stepIndex >= 0 ? stepIndex + 1 : 0, location(plan, stepIndex), what, errno,
                 hint != null ? hint : Hints.forFailure(stepIndex >= 0 ? plan.steps().get(stepIndex) : null, what, errno));
     }
@@ -49,47 +56,112 @@ public final class RunnerException extends Exception {
         return b.toString();
     }
 
-    /** Known causes, by step kind and errno. */
-    static final class Hints {
-        private Hints() {}
-
+    /** Known causes, by step kind and errno: one visit per kind of step. */
+    static final class Hints implements Step.Visitor<String> {
         static final String USERNS = "unprivileged user namespaces are disabled or restricted (sysctl "
                 + "kernel.unprivileged_userns_clone / user.max_user_namespaces / AppArmor "
                 + "kernel.apparmor_restrict_unprivileged_userns)";
 
+        private final String what;
+        private final int errno;
+        private final boolean perm;
+
+        private Hints(String what, int errno) {
+            this.what = what;
+            this.errno = errno;
+            this.perm = errno == Errno.EPERM || errno == Errno.EACCES;
+        }
+
         static String forFailure(Step step, String what, int errno) {
-            boolean perm = errno == Errno.EPERM || errno == Errno.EACCES;
             // EOVERFLOW: the overlay cannot copy up a parent owned by an id the namespace lacks
             // (a host-root-owned, world-writable /tmp of the rootfs, rootless)
             if ((what.startsWith("mkdir ") || what.startsWith("create mount point "))
-                    && (perm || errno == Errno.EROFS || errno == Errno.EOVERFLOW)) {
+                    && (errno == Errno.EPERM || errno == Errno.EACCES || errno == Errno.EROFS || errno == Errno.EOVERFLOW)) {
                 return "the mount point is missing from the rootfs and the container's root may not create it there "
                         + "(the directory belongs to a user outside the user namespace): create it in the rootfs";
             }
-            if (step instanceof Step.CreateNamespaces && (perm || errno == Errno.ENOSPC)) {
-                return errno == Errno.ENOSPC ? "user.max_user_namespaces (or another max_*_namespaces) is exhausted" : USERNS;
+            return step == null ? null : step.accept(new Hints(what, errno));
+        }
+
+        @Override
+        public String privateDir(Step.PrivateDir s) {
+            return "check TMPDIR (or java.io.tmpdir): jrun makes its private directory there";
+        }
+
+        @Override
+        public String createNamespaces(Step.CreateNamespaces s) {
+            if (errno == Errno.ENOSPC) return "user.max_user_namespaces (or another max_*_namespaces) is exhausted";
+            if (errno == Errno.EPERM && !s.namespaces().contains(Namespace.USER) && !s.namespaces().isEmpty()) {
+                return "without a user namespace, creating namespaces needs root (CAP_SYS_ADMIN): add user to namespaces";
             }
-            if (step instanceof Step.WriteIdMaps && perm) return USERNS;
-            if (step instanceof Step.Mount m) {
-                if (perm && "proc".equals(m.fstype())) return "proc needs a pid namespace (add pid to namespaces)";
-                if (perm && "sysfs".equals(m.fstype())) return "a user namespace can mount sysfs only with its own net namespace";
-                if (perm && "mqueue".equals(m.fstype())) return "mqueue needs an ipc namespace";
-                if (perm && "cgroup2".equals(m.fstype())) return "cgroup2 needs a cgroup namespace";
-                if (errno == Errno.EINVAL && "devpts".equals(m.fstype()) && m.data() != null && m.data().contains("gid="))
-                    return "the devpts gid is not mapped in the user namespace";
-                if (errno == Errno.ENOENT && (m.flags() & dev.jrun.plan.MountFlags.MS_BIND) != 0)
-                    return "the bind source " + m.source() + " does not exist";
-                if (errno == Errno.ENODEV) return "the kernel does not know filesystem type " + m.fstype();
-                if (perm) return "the rootfs or mount point is not accessible to the container's user";
+            return perm ? USERNS : null;
+        }
+
+        @Override
+        public String writeIdMaps(Step.WriteIdMaps s) {
+            boolean single = s.uid().size() == 1 && s.uid().get(0).size() == 1 && s.gid().size() == 1 && s.gid().get(0).size() == 1;
+            if (errno == Errno.EPERM && s.denySetgroups() && !single) {
+                return "an unprivileged user may map only its own uid and gid (one line of size 1); "
+                        + "wider idMappings need root (or newuidmap/newgidmap, not supported yet)";
             }
-            if (step instanceof Step.EnterRoot e && e.pivot() && errno == Errno.EINVAL)
-                return "pivot_root refuses this root (e.g. on a ramfs initramfs); set rootfs.pivot: false";
-            if (step instanceof Step.Exec && errno == Errno.ENOENT)
-                return "the program is not in the rootfs (or its interpreter/loader is missing)";
-            if (step instanceof Step.Exec && errno == Errno.EACCES) return "the program is not executable";
-            if (step instanceof Step.Chdir && errno == Errno.ENOENT) return "process.cwd does not exist in the rootfs";
-            if (step instanceof Step.SetUser && errno == Errno.EINVAL) return "the uid/gid is not mapped in the user namespace";
+            return perm ? USERNS : null;
+        }
+
+        @Override
+        public String mount(Step.Mount m) {
+            if (perm && "proc".equals(m.fstype())) return "proc needs a pid namespace (add pid to namespaces)";
+            if (perm && "sysfs".equals(m.fstype())) return "a user namespace can mount sysfs only with its own net namespace";
+            if (perm && "mqueue".equals(m.fstype())) return "mqueue needs an ipc namespace";
+            if (perm && "cgroup2".equals(m.fstype())) return "cgroup2 needs a cgroup namespace";
+            if (errno == Errno.EINVAL && "devpts".equals(m.fstype()) && m.data() != null && m.data().contains("gid="))
+                return "the devpts gid is not mapped in the user namespace";
+            if (errno == Errno.ENOENT && (m.flags() & MountFlags.MS_BIND) != 0)
+                return "the bind source " + m.source() + " does not exist";
+            if (errno == Errno.ENODEV) return "the kernel does not know filesystem type " + m.fstype();
+            if (perm) return "the rootfs or mount point is not accessible to the container's user";
             return null;
         }
+
+        @Override
+        public String enterRoot(Step.EnterRoot e) {
+            return e.pivot() && errno == Errno.EINVAL
+                    ? "pivot_root refuses this root (e.g. on a ramfs initramfs); set rootfs.pivot: false" : null;
+        }
+
+        @Override
+        public String exec(Step.Exec s) {
+            if (errno == Errno.ENOENT) return "the program is not in the rootfs (or its interpreter/loader is missing)";
+            if (errno == Errno.EACCES) return "the program is not executable";
+            return null;
+        }
+
+        @Override
+        public String chdir(Step.Chdir s) {
+            return errno == Errno.ENOENT ? "process.cwd does not exist in the rootfs" : null;
+        }
+
+        @Override
+        public String setUser(Step.SetUser s) {
+            return errno == Errno.EINVAL ? "the uid/gid is not mapped in the user namespace" : null;
+        }
+
+        // No known cause to add for these: the errno and the operation say it all.
+        @Override public String supervise(Step.Supervise s) { return null; }
+        @Override public String closeInheritedFds(Step.CloseInheritedFds s) { return null; }
+        @Override public String parentDeathSignal(Step.ParentDeathSignal s) { return null; }
+        @Override public String awaitParent(Step.AwaitParent s) { return null; }
+        @Override public String becomeNamespaceRoot(Step.BecomeNamespaceRoot s) { return null; }
+        @Override public String setPropagation(Step.SetPropagation s) { return null; }
+        @Override public String overlayRoot(Step.OverlayRoot s) { return null; }
+        @Override public String bindRootfs(Step.BindRootfs s) { return null; }
+        @Override public String hostRoot(Step.HostRoot s) { return null; }
+        @Override public String symlink(Step.Symlink s) { return null; }
+        @Override public String confFile(Step.ConfFile s) { return null; }
+        @Override public String remountRootReadonly(Step.RemountRootReadonly s) { return null; }
+        @Override public String setHostname(Step.SetHostname s) { return null; }
+        @Override public String setDomainname(Step.SetDomainname s) { return null; }
+        @Override public String loopbackUp(Step.LoopbackUp s) { return null; }
+        @Override public String setCapabilities(Step.SetCapabilities s) { return null; }
+        @Override public String startInit(Step.StartInit s) { return null; }
     }
 }

@@ -108,7 +108,7 @@ public final class SpecCache {
         static final byte[] SALT = salt();
 
         private static byte[] salt() {
-            String version = SpecCache.class.getPackage().getImplementationVersion();
+            String version = dev.jrun.Version.VERSION;
             CRC32 crc = new CRC32();
             byte[] schema = SpecSchema.bytes();
             crc.update(schema, 0, schema.length);

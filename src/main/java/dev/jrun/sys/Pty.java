@@ -5,7 +5,7 @@ import static dev.jrun.sys.Linux.NR;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import dev.jrun.sys.Kernel.SyscallException;
+
 
 /**
  * The parent's side of {@code process.terminal}: a pty pair from the host's /dev/ptmx, the slave
@@ -38,7 +38,7 @@ public final class Pty implements AutoCloseable {
                     "open the pty slave (TIOCGPTPEER)");
             return new Pty(master, slave);
         } catch (SyscallException e) {
-            Kernel.close(master);
+            LinuxHost.INSTANCE.close(master);
             throw e;
         }
     }
@@ -89,8 +89,8 @@ public final class Pty implements AutoCloseable {
 
     @Override
     public void close() {
-        Kernel.close(slave);
-        Kernel.close(master);
+        LinuxHost.INSTANCE.close(slave);
+        LinuxHost.INSTANCE.close(master);
     }
 
     private static long openPath(String path, int flags) throws SyscallException {

@@ -160,7 +160,7 @@ class RulesTest {
         b.env.put("PATH", "/bin:relative");
         List<String> found = lint(b, "exec-found");
         assertEquals(List.of("4 exec-found warning: \"env\" is not in any PATH directory of rootfs \""
-                + Paths.display(root) + "\" (PATH=\"/bin:relative\")"), found);
+                + SourceRules.display(root) + "\" (PATH=\"/bin:relative\")"), found);
     }
 
     @Test

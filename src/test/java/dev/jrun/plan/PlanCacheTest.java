@@ -2,6 +2,7 @@ package dev.jrun.plan;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.jrun.host.HostInfo;
 import dev.jrun.spec.SpecLoader;
 import java.io.IOException;
 import java.nio.file.Files;

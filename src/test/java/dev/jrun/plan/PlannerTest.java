@@ -3,6 +3,7 @@ package dev.jrun.plan;
 import static dev.jrun.plan.MountFlags.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.jrun.host.HostInfo;
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Namespace;
 import dev.jrun.spec.Spec;
@@ -46,9 +47,10 @@ class PlannerTest {
     void ordersStepsAsTheKernelNeedsThem() throws Exception {
         Plan p = Planner.compile(defaults(), LOCATE, ROOTLESS);
         List<String> k = kinds(p);
-        assertEquals(List.of("namespaces", "id-maps", "propagation", "rootfs"), k.subList(0, 4));
-        assertEquals(List.of("pivot-root", "readonly-root", "hostname", "loopback", "init", "user", "chdir", "exec"),
-                k.subList(k.size() - 8, k.size()));
+        assertEquals(List.of("private-dir", "namespaces", "close-fds", "death-signal", "id-maps", "sync", "ns-root",
+                "propagation", "rootfs"), k.subList(0, 9));
+        assertEquals(List.of("pivot-root", "readonly-root", "hostname", "loopback", "capabilities", "user", "death-signal",
+                "chdir", "init", "exec", "supervise"), k.subList(k.size() - 11, k.size()));
         // conf files come after every default mount, so a mount over /etc could not hide them
         assertTrue(k.lastIndexOf("mount") < k.indexOf("conf-file"));
     }
@@ -99,8 +101,8 @@ class PlannerTest {
     void withoutMountNamespaceThereAreNoFilesystemSteps() throws Exception {
         Spec s = spec(EnumSet.of(Namespace.USER, Namespace.UTS), List.of(), List.of(), List.of(),
                 new Spec.IdMappings(List.of(), List.of(), AT), Spec.NetworkMode.HOST, false);
-        assertEquals(List.of("namespaces", "id-maps", "hostname", "user", "chdir", "exec"),
-                kinds(Planner.compile(s, LOCATE, ROOTLESS)));
+        assertEquals(List.of("namespaces", "close-fds", "death-signal", "id-maps", "sync", "ns-root", "hostname",
+                "capabilities", "user", "death-signal", "chdir", "exec", "supervise"), kinds(Planner.compile(s, LOCATE, ROOTLESS)));
     }
 
     @Test
@@ -149,7 +151,8 @@ class PlannerTest {
     void printerShowsEveryStepWithItsSource() throws Exception {
         Plan p = Planner.compile(defaults(), LOCATE, ROOTLESS);
         String text = PlanPrinter.text(p);
-        assertTrue(text.contains("1. namespaces    clone CLONE_NEWUSER|CLONE_NEWNS|"), text);
+        assertTrue(text.contains(" 2. parent namespaces    clone CLONE_NEWUSER|CLONE_NEWNS|"), text);
+        assertTrue(text.contains(" 1. parent private-dir   create a 0700 directory"), text);
         assertTrue(text.contains("setgroups deny; uid_map 0 1000 1; gid_map 0 1000 1"), text);
         assertTrue(text.contains("proc on /proc type proc flags MS_NOSUID|MS_NODEV|MS_NOEXEC"), text);
         assertTrue(text.contains("execve /bin/sh -c 'echo hi'"), text);
@@ -157,5 +160,57 @@ class PlannerTest {
         String json = PlanPrinter.json(p);
         assertTrue(json.contains("\"kind\": \"pivot-root\""), json);
         assertTrue(json.contains("\"uidMap\": [\n"), json);
+        assertTrue(json.contains("\"actor\": \"parent\""), json);
+    }
+
+    /** What a run used to decide on its own is now in the plan, where `jrun plan` shows it. */
+    @Test
+    void thePlanHoldsTheRootTheCapabilitiesTheCredentialsAndTheDeathSignal() throws Exception {
+        Plan p = Planner.compile(defaults(), LOCATE, ROOTLESS);
+        assertEquals(List.of(new Step.OverlayRoot("/work/build/rootfs", AT)), p.stepsOf(Step.OverlayRoot.class));
+        assertTrue(p.stepsOf(Step.BindRootfs.class).isEmpty(), "a read-only rootfs is an overlay, not a bind");
+        Step.SetCapabilities caps = p.stepsOf(Step.SetCapabilities.class).get(0);
+        assertEquals(0xa80425fbL, caps.bounding(), "Docker's default set");
+        assertEquals(caps.bounding(), caps.effective());
+        assertEquals(0, caps.inheritable());
+        assertEquals(0, caps.bounding() & (1L << 21), "no CAP_SYS_ADMIN");
+        assertEquals(2, p.stepsOf(Step.ParentDeathSignal.class).size(), "after the clone, and again after setresuid");
+        assertEquals(List.of(new Step.BecomeNamespaceRoot(true, true, AT)).get(0).uid(),
+                p.stepsOf(Step.BecomeNamespaceRoot.class).get(0).uid());
+        assertFalse(p.stepsOf(Step.SetUser.class).get(0).setgroups(), "denied rootless, and no groups to set");
+        assertTrue(Planner.compile(defaults(), LOCATE, ROOT).stepsOf(Step.SetUser.class).get(0).setgroups());
+        assertEquals(-1, p.stepsOf(Step.PrivateDir.class).get(0).owner());
+        String text = PlanPrinter.text(p);
+        assertTrue(text.contains("overlay lowerdir=/work/build/rootfs,upperdir=PRIVATE/layer/upper"), text);
+        assertTrue(text.contains("capabilities  bounding, effective, permitted: CAP_CHOWN CAP_DAC_OVERRIDE"), text);
+        assertTrue(text.contains("death-signal  prctl PR_SET_PDEATHSIG SIGKILL"), text);
+        assertTrue(text.contains("ns-root       setresgid 0, setresuid 0"), text);
+        assertTrue(text.contains("supervise     forward SIGINT SIGTERM SIGHUP SIGUSR1 to the init"), text);
+    }
+
+    @Test
+    void aWritableRootfsIsBoundOntoItselfAndACustomRootMapOwnsThePrivateDir() throws Exception {
+        Spec d = defaults();
+        Spec s = new Spec(d.file(), 1, "demo", new Spec.Rootfs(Path.of("/work/build/rootfs"), false, false, true, AT),
+                d.hostname(), null, d.namespaces(), new Spec.IdMappings(List.of(new Spec.IdMap(0, 200000, 65536, AT)),
+                        List.of(new Spec.IdMap(0, 200000, 65536, AT)), AT),
+                true, List.of(), List.of(), List.of(), d.process(), d.network(), AT);
+        Plan p = Planner.compile(s, LOCATE, ROOT);
+        assertEquals(List.of(new Step.BindRootfs("/work/build/rootfs", AT)), p.stepsOf(Step.BindRootfs.class));
+        assertTrue(p.stepsOf(Step.RemountRootReadonly.class).isEmpty());
+        assertEquals(200000, p.stepsOf(Step.PrivateDir.class).get(0).owner(), "container root must reach the conf files");
+    }
+
+    @Test
+    void theExecStepListsExecvpsCandidates() throws Exception {
+        Spec d = defaults();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/bin::/bin/");
+        Spec s = new Spec(d.file(), 1, "demo", d.rootfs(), d.hostname(), null, d.namespaces(), d.idMappings(), true,
+                List.of(), List.of(), List.of(), new Spec.ProcessSpec(List.of("ls", "-l"), env, "/", null, false, true, AT),
+                d.network(), AT);
+        Step.Exec e = Planner.compile(s, LOCATE, ROOTLESS).stepsOf(Step.Exec.class).get(0);
+        assertEquals(List.of("/usr/bin/ls", "./ls", "/bin/ls"), e.candidates(), "an empty entry is the current directory");
+        assertEquals(List.of("/bin/sh"), Planner.compile(d, LOCATE, ROOTLESS).stepsOf(Step.Exec.class).get(0).candidates());
     }
 }

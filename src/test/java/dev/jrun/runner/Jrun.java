@@ -95,10 +95,9 @@ final class Jrun {
         Files.writeString(spec, yaml);
         List<String> cmd = new ArrayList<>();
         if (mode == Mode.ROOTLESS) cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-Djna.platform.library.path=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:/usr/lib64:/lib:/usr/lib",
-                "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-cp", classpath, "dev.jrun.cli.Main", spec.toString()));
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions());
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"), "-cp", classpath, "dev.jrun.cli.Main", spec.toString()));
         if (terminal) {
             String line = String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
             cmd = List.of("script", "-qec", line, "/dev/null");
@@ -108,6 +107,26 @@ final class Jrun {
         pb.environment().put("XDG_CACHE_HOME", dir.resolve("tmp").toString());
         pb.environment().remove("JRUN_DEBUG_STATS");
         return pb.start();
+    }
+
+    private static List<String> jvmOptions;
+
+    /**
+     * The launcher's own JVM flags (bin/jrun --print-jvm-opts), but JNA unpacks its stub itself:
+     * the launcher's unpacked copy lies in the checkout, which nobody may not be able to read.
+     */
+    static synchronized List<String> jvmOptions() throws IOException, InterruptedException {
+        if (jvmOptions == null) {
+            Path launcher = Path.of(System.getProperty("jrun.repo", "."), "bin/jrun");
+            String out = output(List.of(launcher.toString(), "--print-jvm-opts"));
+            List<String> opts = new ArrayList<>();
+            for (String o : out.lines().toList()) {
+                if (!o.startsWith("-Djna.boot.library.path=") && !o.equals("-Djna.nounpack=true")) opts.add(o);
+            }
+            if (!opts.contains("-XX:+UseSerialGC")) throw new IllegalStateException("bin/jrun --print-jvm-opts printed: " + out);
+            jvmOptions = List.copyOf(opts);
+        }
+        return jvmOptions;
     }
 
     static Result finish(Process p, Path dir) throws IOException, InterruptedException {

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jrun.plan.Plan;
+import dev.jrun.runner.child.FaultInjection;
+import dev.jrun.runner.supervise.RunnerStats;
+import dev.jrun.runner.supervise.SignalForwarder;
+import dev.jrun.sys.LinuxHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +33,20 @@ class RunnerTest {
         mountsBefore = Files.readAllLines(Path.of("/proc/self/mountinfo"));
         // This JVM also ran the child loop over a recording fake (ChildProgramTest): one real run
         // first lets the parent's rehearsal settle the call sites on the real class again.
-        new Runner(2000, tmp).execute(plan("true"));
+        runner(2000, FaultInjection.NONE).execute(plan("true"));
+    }
+
+    private Runner runner(long stallTimeoutMillis, FaultInjection faults) {
+        return new Runner(RunOptions.defaults().withStallTimeout(stallTimeoutMillis).withTempBase(tmp), new RunnerStats(), faults);
+    }
+
+    private static RunnerStats.Snapshot stats(Runner r) {
+        return r.stats().snapshot();
+    }
+
+    private static int firstChild(int pid) {
+        int[] c = LinuxHost.INSTANCE.children(pid);
+        return c.length == 0 ? -1 : c[0];
     }
 
     @AfterEach
@@ -40,7 +57,7 @@ class RunnerTest {
         try (Stream<Path> s = Files.list(tmp)) {
             assertEquals(List.of(), s.toList(), "temp dirs left behind");
         }
-        assertTrue(Runner.active().isEmpty());
+        assertTrue(SignalForwarder.process().active().isEmpty());
     }
 
     private static List<String> children() throws Exception {
@@ -73,60 +90,59 @@ class RunnerTest {
 
     @Test
     void aStalledChildIsKilledAndTheRunRetried() throws Exception {
-        Runner.Stats before = Runner.stats();
-        int status = new Runner(1000, tmp).injectStall(ProgramBuilder.Stall.BEFORE_EXEC, 2).execute(plan("exit 42"));
+        Runner r = runner(1000, FaultInjection.stall(FaultInjection.Where.BEFORE_EXEC, 2));
+        int status = r.execute(plan("exit 42"));
         assertEquals(42, status, "the third attempt ran the process");
-        assertEquals(2, Runner.stats().stallsRecovered() - before.stallsRecovered());
+        assertEquals(2, stats(r).stallsRecovered());
     }
 
     @Test
     void threeTimedOutStallsAreOneFailureWithNothingLeft() throws Exception {
-        Runner.Stats before = Runner.stats();
-        RunnerException e = assertThrows(RunnerException.class, () -> new Runner(1000, tmp).injectStall(ProgramBuilder.Stall.BEFORE_EXEC, 3).execute(plan("true")));
+        Runner r = runner(1000, FaultInjection.stall(FaultInjection.Where.BEFORE_EXEC, 3));
+        RunnerException e = assertThrows(RunnerException.class, () -> r.execute(plan("true")));
         assertTrue(e.getMessage().contains("stalled before exec 3 times (3 of them timed out after 1000 ms)"), e.getMessage());
-        assertEquals(1, Runner.stats().stallsUnrecovered() - before.stallsUnrecovered());
-        assertEquals(0, Runner.stats().stallsRecovered() - before.stallsRecovered());
+        assertEquals(1, stats(r).stallsUnrecovered());
+        assertEquals(0, stats(r).stallsRecovered());
     }
 
     @Test
     void aStuckInitIsKilledAndTheProcesssStatusRecovered() throws Exception {
-        assertInitHangRecovered(ProgramBuilder.Stall.INIT);
+        assertInitHangRecovered(FaultInjection.Where.INIT);
     }
 
     @Test
     void anInitStuckAfterTheProcessExitedStillYieldsItsStatus() throws Exception {
         // Found by bench/stress.sh: an init that reaped the process and then blocked (a safepoint
         // begun at the fork) took the status with it and hung the run. It now only peeks.
-        assertInitHangRecovered(ProgramBuilder.Stall.INIT_AT_EXIT);
+        assertInitHangRecovered(FaultInjection.Where.INIT_AT_EXIT);
     }
 
     /** The init blocks at {@code where}; `exit 42` must still come back, within seconds. */
-    private void assertInitHangRecovered(ProgramBuilder.Stall where) {
-        Runner.Stats before = Runner.stats();
+    private void assertInitHangRecovered(FaultInjection.Where where) {
+        Runner r = runner(2000, FaultInjection.stall(where, 1));
         long t0 = System.nanoTime();
-        int status = assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
-                () -> new Runner(2000, tmp).injectStall(where, 1).execute(plan("exit 42")));
+        int status = assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> r.execute(plan("exit 42")));
         assertEquals(42, status, "the status read from the process's zombie");
-        assertEquals(1, Runner.stats().initHangsRecovered() - before.initHangsRecovered());
+        assertEquals(1, stats(r).initHangsRecovered());
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "recovered within seconds");
     }
 
     @Test
     void aChildStuckInFutexIsRetriedWithoutWaitingForTheTimeout() throws Exception {
-        Runner.Stats before = Runner.stats();
+        Runner r = runner(5000, FaultInjection.stall(FaultInjection.Where.BEFORE_EXEC_FUTEX, 2));
         long t0 = System.nanoTime();
-        int status = new Runner(5000, tmp).injectStall(ProgramBuilder.Stall.BEFORE_EXEC_FUTEX, 2).execute(plan("exit 5"));
+        int status = r.execute(plan("exit 5"));
         assertEquals(5, status);
         // at least the two injected ones: a real stall (docs/design.md) may come on top
-        long recovered = Runner.stats().stallsRecovered() - before.stallsRecovered();
+        long recovered = stats(r).stallsRecovered();
         assertTrue(recovered >= 2, "recovered " + recovered);
         assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "futex is seen at once, not after the 5 s stall timeout");
     }
 
     @Test
     void signalsReachTheProcessPastABlockedInit() throws Exception {
-        Runner.Stats before = Runner.stats();
-        Runner runner = new Runner(2000, tmp).injectStall(ProgramBuilder.Stall.INIT_ON_SIGNAL, 1);
+        Runner runner = runner(2000, FaultInjection.stall(FaultInjection.Where.INIT_ON_SIGNAL, 1));
+        SignalForwarder forwarder = SignalForwarder.process();
         java.util.concurrent.CompletableFuture<Integer> status = new java.util.concurrent.CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
@@ -138,21 +154,21 @@ class RunnerTest {
         t.start();
         int init = -1;
         for (long end = System.nanoTime() + 10_000_000_000L; init < 0 && System.nanoTime() < end; Thread.sleep(20)) {
-            for (int pid : Runner.active()) {
-                int p = dev.jrun.sys.Kernel.firstChild(pid);
+            for (int pid : forwarder.active()) {
+                int p = firstChild(pid);
                 if (p > 0 && catchesSigterm(p)) init = pid;
             }
         }
-        assertTrue(init > 0, () -> "the process never set its trap: " + describe(Runner.active()));
+        assertTrue(init > 0, () -> "the process never set its trap: " + describe(forwarder.active()));
         // SIGUSR1 first (the process ignores it): the init takes it and blocks (the injected fault)
-        Runner.forward(dev.jrun.sys.Linux.SIGUSR1);
-        for (long end = System.nanoTime() + 10_000_000_000L; !dev.jrun.sys.Kernel.inFutex(init) && System.nanoTime() < end; ) {
+        forwarder.forward(dev.jrun.sys.Linux.SIGUSR1);
+        for (long end = System.nanoTime() + 10_000_000_000L; !LinuxHost.INSTANCE.inFutex(init) && System.nanoTime() < end; ) {
             Thread.sleep(10);
         }
-        assertTrue(dev.jrun.sys.Kernel.inFutex(init), () -> "the init did not block: " + describe(Runner.active()));
-        Runner.forward(dev.jrun.sys.Linux.SIGTERM); // what jrun's SIGTERM handler does
+        assertTrue(LinuxHost.INSTANCE.inFutex(init), () -> "the init did not block: " + describe(forwarder.active()));
+        forwarder.forward(dev.jrun.sys.Linux.SIGTERM); // what jrun's SIGTERM handler does
         assertEquals(7, status.get(20, java.util.concurrent.TimeUnit.SECONDS), "the trap ran");
-        assertEquals(1, Runner.stats().initHangsRecovered() - before.initHangsRecovered(), "init " + init);
+        assertEquals(1, stats(runner).initHangsRecovered(), "init " + init);
         t.join();
     }
 
@@ -184,14 +200,14 @@ class RunnerTest {
 
     @Test
     void aLiveInitIsNotMistakenForAStuckOne() throws Exception {
-        Runner.Stats before = Runner.stats();
-        assertEquals(3, new Runner(2000, tmp).execute(plan("sleep 1.5; exit 3")));
-        assertEquals(0, Runner.stats().initHangsRecovered() - before.initHangsRecovered());
+        Runner r = runner(2000, FaultInjection.NONE);
+        assertEquals(3, r.execute(plan("sleep 1.5; exit 3")));
+        assertEquals(0, stats(r).initHangsRecovered());
     }
 
     @Test
     void manyRunsLeakNoFileDescriptors() throws Exception {
-        Runner runner = new Runner(2000, tmp);
+        Runner runner = runner(2000, FaultInjection.NONE);
         runner.execute(plan("true")); // first run: warm-up allocations (JNA, class loading)
         List<String> fds = openFds();
         for (int i = 0; i < 30; i++) assertEquals(i % 3, runner.execute(plan("exit " + (i % 3))));
@@ -202,7 +218,7 @@ class RunnerTest {
     void aFailureBeforeExecLeavesNothing() throws Exception {
         TestSpecs t = new TestSpecs(rootfs);
         t.cwd = "/nonexistent";
-        RunnerException e = assertThrows(RunnerException.class, () -> new Runner(2000, tmp).execute(t.plan()));
+        RunnerException e = assertThrows(RunnerException.class, () -> runner(2000, FaultInjection.NONE).execute(t.plan()));
         assertEquals(dev.jrun.sys.Errno.ENOENT, e.errno);
         assertEquals("ENOENT", e.errnoName());
         assertTrue(e.step > 0);

@@ -1,6 +1,6 @@
 package dev.jrun.runner;
 
-import dev.jrun.plan.HostInfo;
+import dev.jrun.host.HostInfo;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.PlanException;
 import dev.jrun.plan.Planner;
@@ -16,53 +16,53 @@ import java.util.Map;
 import java.util.Set;
 
 /** Builds specs in code (as the loader would from YAML) and compiles them with the real planner. */
-final class TestSpecs {
-    static final Location AT = new Location("test.yaml", 1, 1);
+public final class TestSpecs {
+    public static final Location AT = new Location("test.yaml", 1, 1);
 
-    Path rootfs;
-    boolean hostRoot;
-    boolean readonly = true;
-    boolean pivot = true;
-    String hostname = "box";
-    String domainname;
-    Set<Namespace> namespaces = EnumSet.allOf(Namespace.class);
-    List<Spec.IdMap> uidMap = new ArrayList<>();
-    List<Spec.IdMap> gidMap = new ArrayList<>();
-    boolean defaultMounts = true;
-    List<Spec.Mount> mounts = new ArrayList<>();
-    List<Spec.ConfFile> files = new ArrayList<>();
-    List<Spec.Volume> volumes = new ArrayList<>();
-    List<String> args = List.of("/bin/true");
-    Map<String, String> env = new LinkedHashMap<>();
-    String cwd = "/";
-    Spec.User user;
-    boolean init = true;
-    Spec.NetworkMode network = Spec.NetworkMode.NONE;
+    public Path rootfs;
+    public boolean hostRoot;
+    public boolean readonly = true;
+    public boolean pivot = true;
+    public String hostname = "box";
+    public String domainname;
+    public Set<Namespace> namespaces = EnumSet.allOf(Namespace.class);
+    public List<Spec.IdMap> uidMap = new ArrayList<>();
+    public List<Spec.IdMap> gidMap = new ArrayList<>();
+    public boolean defaultMounts = true;
+    public List<Spec.Mount> mounts = new ArrayList<>();
+    public List<Spec.ConfFile> files = new ArrayList<>();
+    public List<Spec.Volume> volumes = new ArrayList<>();
+    public List<String> args = List.of("/bin/true");
+    public Map<String, String> env = new LinkedHashMap<>();
+    public String cwd = "/";
+    public Spec.User user;
+    public boolean init = true;
+    public Spec.NetworkMode network = Spec.NetworkMode.NONE;
 
-    TestSpecs(Path rootfs) {
+    public TestSpecs(Path rootfs) {
         this.rootfs = rootfs;
     }
 
-    TestSpecs args(String... a) {
+    public TestSpecs args(String... a) {
         args = List.of(a);
         return this;
     }
 
-    TestSpecs sh(String script) {
+    public TestSpecs sh(String script) {
         return args("/bin/sh", "-c", script);
     }
 
-    TestSpecs namespaces(Namespace... ns) {
+    public TestSpecs namespaces(Namespace... ns) {
         namespaces = ns.length == 0 ? EnumSet.noneOf(Namespace.class) : EnumSet.of(ns[0], ns);
         return this;
     }
 
-    TestSpecs volume(Path source, String destination, boolean ro) {
+    public TestSpecs volume(Path source, String destination, boolean ro) {
         volumes.add(new Spec.Volume(source, destination, ro, new Location("test.yaml", 20 + volumes.size(), 5)));
         return this;
     }
 
-    Spec spec() {
+    public Spec spec() {
         return new Spec(Path.of("/nonexistent/test.yaml"), 1, "box",
                 new Spec.Rootfs(hostRoot ? null : rootfs, hostRoot, readonly, pivot, new Location("test.yaml", 3, 3)),
                 hostname, domainname, namespaces, new Spec.IdMappings(uidMap, gidMap, new Location("test.yaml", 8, 3)),
@@ -71,11 +71,11 @@ final class TestSpecs {
                 new Spec.Network(network, AT), AT);
     }
 
-    Plan plan(long uid, long gid) throws PlanException {
+    public Plan plan(long uid, long gid) throws PlanException {
         return Planner.compile(spec(), p -> AT, new HostInfo(uid, gid, null));
     }
 
-    Plan plan() throws PlanException {
+    public Plan plan() throws PlanException {
         return plan(Ids.uid(), Ids.gid());
     }
 

@@ -1,5 +1,6 @@
-package dev.jrun.runner;
+package dev.jrun.host;
 
+import dev.jrun.sys.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,19 +15,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The parent's model of the container's tree while a program is built: which host directory backs
- * each container path (the rootfs, a bind source, or a fresh filesystem the child will mount), so
- * that a mount destination can be resolved chroot-style — symlinks relative to the container's
- * root, {@code ..} clamped at it — before the child ever touches it. The child then mounts on
- * {@code root + resolved}, a path with no symlink left in it, and cannot be steered out of the
- * rootfs by a link like {@code /etc -> /host/etc}.
+ * The one chroot-style resolver of container paths, shared by lint and the runner: a model of the
+ * container's tree — which host directory backs each container path (the rootfs, a bind source, or
+ * a fresh filesystem the child will mount) — in which a path is resolved as the kernel would
+ * inside the container: symlinks relative to the container's root, {@code ..} clamped at it. So a
+ * rootfs whose /bin/sh links to /bin/busybox is checked against its own busybox, not the host's,
+ * and a mount destination behind a link like {@code /etc -> /host/etc} stays in the rootfs.
  */
-final class ContainerPaths {
+public final class ContainerPaths {
     private static final int MAX_LINKS = 40; // path_resolution(7)
 
     /** Thrown for a destination that cannot be resolved; carries the errno the kernel would give. */
-    static final class Unresolvable extends Exception {
-        final int errno;
+    public static final class Unresolvable extends Exception {
+        public final int errno;
 
         Unresolvable(int errno, String message) {
             super(message, null, false, false);
@@ -43,30 +44,35 @@ final class ContainerPaths {
     private final Map<String, String> createdLinks = new HashMap<>();
 
     /** @param root the host path the container's / will be; {@code rootHost} backs it, or null if fresh */
-    ContainerPaths(String root, Path rootHost) {
+    public ContainerPaths(String root, Path rootHost) {
         this.root = root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
         mounts.put("/", new Backing(rootHost));
     }
 
+    /** A model of just {@code root}, read-only: what lint looks at. */
+    public static ContainerPaths of(Path root) {
+        return new ContainerPaths(root.toString(), root);
+    }
+
     /** The host path the child uses for a resolved container path (before it enters the root). */
-    String host(String containerPath) {
+    public String host(String containerPath) {
         return containerPath.equals("/") ? root : root + containerPath;
     }
 
-    void mounted(String containerPath, Path bindSource) {
+    public void mounted(String containerPath, Path bindSource) {
         mounts.put(containerPath, new Backing(bindSource));
     }
 
-    void createdDir(String containerPath) {
+    public void createdDir(String containerPath) {
         createdDirs.add(containerPath);
     }
 
-    void createdLink(String containerPath, String target) {
+    public void createdLink(String containerPath, String target) {
         createdLinks.put(containerPath, target);
     }
 
-    /** Where the parent can look at a container path now, or null when it lies in a fresh filesystem. */
-    Path backing(String containerPath) {
+    /** Where the host can look at a container path now, or null when it lies in a fresh filesystem. */
+    public Path backing(String containerPath) {
         String p = containerPath;
         while (true) {
             Backing b = mounts.get(p);
@@ -80,9 +86,9 @@ final class ContainerPaths {
         }
     }
 
-    enum Kind { DIR, FILE, MISSING }
+    public enum Kind { DIR, FILE, MISSING }
 
-    Kind kind(String containerPath) {
+    public Kind kind(String containerPath) {
         if (createdDirs.contains(containerPath) || mounts.containsKey(containerPath)) return Kind.DIR;
         Path h = backing(containerPath);
         if (h == null) return Kind.MISSING;
@@ -90,8 +96,11 @@ final class ContainerPaths {
         return Files.exists(h, LinkOption.NOFOLLOW_LINKS) ? Kind.FILE : Kind.MISSING;
     }
 
-    /** Resolves {@code path} inside the container: the result is absolute, normalized, symlink-free. */
-    String resolve(String path) throws Unresolvable {
+    /**
+     * Resolves {@code path} inside the container: the result is absolute, normalized, symlink-free.
+     * Missing components are taken as they are (the runner creates them as mount points).
+     */
+    public String resolve(String path) throws Unresolvable {
         Deque<String> todo = new ArrayDeque<>(split(path));
         List<String> done = new ArrayList<>();
         int links = 0;
@@ -105,7 +114,7 @@ final class ContainerPaths {
             String candidate = done.isEmpty() ? "/" + c : join(done) + "/" + c;
             String target = linkTarget(candidate);
             if (target != null) {
-                if (++links > MAX_LINKS) throw new Unresolvable(dev.jrun.sys.Errno.ELOOP, path);
+                if (++links > MAX_LINKS) throw new Unresolvable(Errno.ELOOP, path);
                 List<String> parts = split(target);
                 for (int j = parts.size() - 1; j >= 0; j--) todo.addFirst(parts.get(j));
                 if (target.startsWith("/")) done.clear();
@@ -125,7 +134,17 @@ final class ContainerPaths {
         try {
             return Files.readSymbolicLink(h).toString();
         } catch (IOException e) {
-            throw new Unresolvable(dev.jrun.sys.Errno.EACCES, containerPath);
+            throw new Unresolvable(Errno.EACCES, containerPath);
+        }
+    }
+
+    /** The host path of what {@code containerPath} names (symlinks followed inside), or null if it does not exist. */
+    public Path existing(String containerPath) {
+        try {
+            Path p = backing(resolve(containerPath));
+            return p != null && Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
+        } catch (Unresolvable e) {
+            return null; // a loop or an unreadable link: the kernel would not find it either
         }
     }
 

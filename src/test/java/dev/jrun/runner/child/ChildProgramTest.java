@@ -1,9 +1,11 @@
-package dev.jrun.runner;
+package dev.jrun.runner.child;
 
 import static dev.jrun.plan.MountFlags.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.jrun.plan.Plan;
+import dev.jrun.runner.RunnerException;
+import dev.jrun.runner.TestSpecs;
 import dev.jrun.plan.Step;
 import dev.jrun.spec.Namespace;
 import dev.jrun.sys.Errno;
@@ -37,12 +39,12 @@ class ChildProgramTest {
         r = rootfs.toString();
         for (String d : List.of("bin", "etc", "proc", "sys", "dev", "tmp", "usr/bin")) Files.createDirectories(rootfs.resolve(d));
         Files.createFile(rootfs.resolve("etc/hosts"));
-        Files.createDirectories(tmp.resolve("conf"));
+        Files.createDirectories(tmp.resolve("private"));
     }
 
     ChildProgram compile(Plan plan) throws RunnerException {
-        return ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("conf"),
-                tmp.resolve("hostroot"), 40, ProgramBuilder.Stall.NONE, path -> MS_NOSUID));
+        return ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("private"), null,
+                path -> MS_NOSUID));
     }
 
     RecordingSyscalls run(Plan plan, RecordingSyscalls fake) throws RunnerException {
@@ -64,8 +66,8 @@ class ChildProgramTest {
         assertEquals("read(" + SYNC + ", 1)", calls.get(3));
         assertTrue(calls.indexOf("setresuid(0)") > calls.indexOf("read(" + SYNC + ", 1)"));
         List<String> mounts = fake.named("mount", "pivot_root", "umount2", "chdir");
-        String layer = tmp.resolve("layer").toString();
-        String root = tmp.resolve("hostroot").toString();
+        String layer = tmp.resolve("private/layer").toString();
+        String root = tmp.resolve("private/root").toString();
         assertEquals("mount(\"none\", \"/\", null, MS_REC|MS_PRIVATE, null)", mounts.get(0), "propagation first");
         // A read-only rootfs is an overlay over a private tmpfs: mount points go there, not into the rootfs.
         assertEquals("mount(\"tmpfs\", \"" + layer + "\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"mode=755\")", mounts.get(1));
@@ -87,7 +89,7 @@ class ChildProgramTest {
         assertEquals("mount(\"/dev/null\", \"" + r + "/dev/null\", null, MS_BIND, null)", calls.get(dn + 2));
         assertTrue(calls.contains("symlink(\"pts/ptmx\", \"" + r + "/dev/ptmx\")"));
         // Conf files: bind, then remount read-only with the locked flags kept.
-        int hosts = calls.indexOf(calls.stream().filter(c -> c.startsWith("mount(\"" + tmp.resolve("conf")) && c.endsWith("/etc/hosts\", null, MS_BIND, null)")).findFirst().orElseThrow());
+        int hosts = calls.indexOf(calls.stream().filter(c -> c.startsWith("mount(\"" + tmp.resolve("private") + "/f") && c.endsWith("/etc/hosts\", null, MS_BIND, null)")).findFirst().orElseThrow());
         assertEquals("mount(\"none\", \"" + r + "/etc/hosts\", null, MS_RDONLY|MS_NOSUID|MS_REMOUNT|MS_BIND, null)", calls.get(hosts + 1));
         // After the root: hostname, lo, capabilities, ids, cwd, exec.
         List<String> tail = calls.subList(calls.indexOf("umount2(\".\", 2)"), calls.size());

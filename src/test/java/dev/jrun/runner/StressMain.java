@@ -1,8 +1,10 @@
 package dev.jrun.runner;
 
-import dev.jrun.plan.HostInfo;
+import dev.jrun.host.HostInfo;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.Planner;
+import dev.jrun.runner.child.FaultInjection;
+import dev.jrun.runner.supervise.RunnerStats;
 import dev.jrun.spec.Diagnostic;
 import dev.jrun.spec.SpecLoader;
 import java.io.IOException;
@@ -15,10 +17,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
- * Hidden entry point of bench/stress.sh: many containers from one JVM while another thread churns
- * garbage (so that GCs and safepoints keep starting while children are forked).
+ * Entry point of bench/stress.sh (test code: not in the shipped jar): many containers from one JVM
+ * while another thread churns garbage (so that GCs and safepoints keep starting while children are
+ * forked).
  *
- * <pre>java -cp jrun.jar dev.jrun.runner.StressMain SPEC RUNS_PER_THREAD THREADS CHURN_THREADS</pre>
+ * <pre>java -cp target/test-classes:target/jrun.jar dev.jrun.runner.StressMain SPEC RUNS_PER_THREAD THREADS CHURN_THREADS</pre>
  *
  * Prints one line of counters; exits 0 only if no run failed, no hang went unrecovered, and the
  * mount table and this JVM's children are the same after as before.
@@ -44,7 +47,9 @@ public final class StressMain {
 
         List<String> mountsBefore = Files.readAllLines(Path.of("/proc/self/mountinfo"));
         List<String> childrenBefore = children();
-        Runner.Stats statsBefore = Runner.stats();
+        RunnerStats shared = new RunnerStats();
+        RunnerStats.Snapshot statsBefore = shared.snapshot();
+        RunOptions options = RunOptions.fromEnvironment(System.getenv());
 
         AtomicLong failures = new AtomicLong();
         AtomicReference<String> firstFailure = new AtomicReference<>();
@@ -56,7 +61,7 @@ public final class StressMain {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread w = new Thread(() -> {
-                Runner runner = new Runner();
+                Runner runner = new Runner(options, shared, FaultInjection.NONE);
                 for (int i = 0; i < runs; i++) {
                     try {
                         int status = runner.execute(plan);
@@ -74,7 +79,7 @@ public final class StressMain {
         volatile_stop = true;
         for (Thread c : churn) c.join();
 
-        Runner.Stats s = Runner.stats();
+        RunnerStats.Snapshot s = shared.snapshot();
         List<String> mountsAfter = Files.readAllLines(Path.of("/proc/self/mountinfo"));
         List<String> childrenAfter = children();
         long total = (long) runs * threads;

@@ -1,4 +1,4 @@
-package dev.jrun.plan;
+package dev.jrun.host;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,8 +1,9 @@
-package dev.jrun.runner;
+package dev.jrun.runner.child;
 
-import static dev.jrun.runner.ChildProgram.*;
+import static dev.jrun.runner.child.ChildProgram.*;
 import static dev.jrun.sys.Linux.*;
 
+import dev.jrun.ExitCodes;
 import dev.jrun.sys.Errno;
 import dev.jrun.sys.LibcSyscalls;
 import dev.jrun.sys.Syscalls;
@@ -13,9 +14,12 @@ import dev.jrun.sys.Syscalls;
  * GC could never finish), no exceptions, no strings, no class that {@link #rehearse} has not
  * already loaded and linked. Every branch is exercised in the parent by {@link #rehearse} before
  * the first fork. On failure it writes {op, errno} to the exec-status pipe and exits 125.
+ *
+ * <p>Runs in: the forked child (and, after {@code FORK_PROCESS}, in PID 1, the init); in the parent
+ * only over dry or fake {@link Syscalls}.
  */
 public final class ChildExecutor {
-    static final int FAILED = 125;
+    static final int FAILED = ExitCodes.FAILED;
 
     private ChildExecutor() {}
 
@@ -73,7 +77,6 @@ public final class ChildExecutor {
                 case SETRESGID -> r = s.setresgid(a[k], a[k], a[k]);
                 case SETRESUID -> r = s.setresuid(a[k], a[k], a[k]);
                 case SIGPROCMASK -> r = s.rtSigprocmask((int) a[k], a[k + 1], 0);
-                case SIGACTION -> r = s.rtSigaction((int) a[k], a[k + 1], 0);
                 case RESET_SIGNALS -> {
                     for (int sig = 1; sig <= NSIG; sig++) {
                         if (sig != SIGKILL && sig != SIGSTOP) s.rtSigaction(sig, a[k], 0);
@@ -125,7 +128,7 @@ public final class ChildExecutor {
      * a private exit signal: exec resets the exit signal). The process is only peeked at
      * (WNOWAIT), never reaped: it stays a zombie until PID 1 exits and the kernel reaps it with
      * the namespace, so that if this copy of the JVM blocks anywhere before exit_group, the parent
-     * still reads the status from the zombie (Runner.superviseInit). Measured: an init that reaped
+     * still reads the status from the zombie (supervise.InitWatchdog). Measured: an init that reaped
      * the process and then blocked lost its status and hung a stress run.
      */
     private static void initLoop(Syscalls s, long set, long info, long stallWord, int stallWhen, long pid) {
@@ -169,7 +172,7 @@ public final class ChildExecutor {
      * and every syscall method's counters built in the parent, where the JIT, the class loader and
      * metaspace are allowed.
      */
-    static void rehearse(ChildProgram p, int times) {
+    public static void rehearse(ChildProgram p, int times) {
         for (int t = 0; t < times; t++) {
             for (int v = 0; v < 2; v++) {
                 run(LibcSyscalls.rehearsal(true, v == 1), p);

@@ -1,4 +1,4 @@
-package dev.jrun.runner;
+package dev.jrun.runner.child;
 
 import dev.jrun.sys.NativeArena;
 
@@ -40,7 +40,6 @@ public final class ChildProgram implements AutoCloseable {
     static final int SETRESGID = 21;
     static final int SETRESUID = 22;
     static final int SIGPROCMASK = 23;
-    static final int SIGACTION = 24;
     /** rt_sigaction(SIG_DFL) for every signal 1..64 (KILL/STOP refuse; ignored). */
     static final int RESET_SIGNALS = 25;
     static final int SETSID = 26;

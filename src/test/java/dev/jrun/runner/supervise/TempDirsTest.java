@@ -1,4 +1,4 @@
-package dev.jrun.runner;
+package dev.jrun.runner.supervise;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -14,8 +14,8 @@ class TempDirsTest {
 
     @Test
     void privateDirsAreFreshAndOwnerOnly() throws Exception {
-        Path a = Runner.privateDir(tmp);
-        Path b = Runner.privateDir(tmp);
+        Path a = PrivateDir.create(tmp, -1);
+        Path b = PrivateDir.create(tmp, -1);
         assertNotEquals(a, b);
         assertEquals(tmp, a.getParent());
         assertTrue(a.getFileName().toString().startsWith("jrun-"));
@@ -26,18 +26,18 @@ class TempDirsTest {
     void deleteTreeRemovesEverythingButWhatSymlinksPointAt() throws Exception {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Path keep = Files.writeString(outside.resolve("keep"), "host data");
-        Path dir = Runner.privateDir(tmp);
+        Path dir = PrivateDir.create(tmp, -1);
         Files.createDirectories(dir.resolve("root/etc"));
         Files.writeString(dir.resolve("root/etc/hosts"), "x");
         Files.writeString(dir.resolve("f0"), "conf");
         Files.createSymbolicLink(dir.resolve("root/link"), outside);
         Files.createSymbolicLink(dir.resolve("dangling"), tmp.resolve("nowhere"));
 
-        Runner.deleteTree(dir);
+        PrivateDir.deleteTree(dir);
 
         assertFalse(Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         assertEquals("host data", Files.readString(keep), "deleteTree followed a symlink out of the temp dir");
-        Runner.deleteTree(dir); // already gone: no error
-        Runner.deleteTree(null);
+        PrivateDir.deleteTree(dir); // already gone: no error
+        PrivateDir.deleteTree(null);
     }
 }

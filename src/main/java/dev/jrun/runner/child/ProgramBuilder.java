@@ -1,67 +1,46 @@
-package dev.jrun.runner;
+package dev.jrun.runner.child;
 
 import static dev.jrun.plan.MountFlags.*;
-import static dev.jrun.runner.ChildProgram.*;
+import static dev.jrun.runner.child.ChildProgram.*;
 import static dev.jrun.sys.Linux.*;
 
+import dev.jrun.host.ContainerPaths;
 import dev.jrun.plan.MountFlags;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.Step;
-import dev.jrun.sys.Kernel;
+import dev.jrun.runner.RunnerException;
+import dev.jrun.sys.HostSyscalls;
 import dev.jrun.sys.NativeArena;
+import dev.jrun.sys.SyscallException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Compiles a {@link Plan} into the {@link ChildProgram} a forked child runs: every path resolved
- * inside the rootfs, every string and struct encoded into one native arena, every mount point to
- * create spelled out. All decisions are taken here, in the parent, where Java may allocate, throw
- * and look at the filesystem.
+ * Encodes the child steps of a {@link Plan} into the {@link ChildProgram} a forked child runs:
+ * every path resolved inside the rootfs, every string and struct encoded into one native arena,
+ * every mount point to create spelled out. It decides nothing the plan does not say: each visit
+ * method is one step's emitter. Runs in the parent, where Java may allocate, throw and look at the
+ * filesystem.
  */
-final class ProgramBuilder {
+public final class ProgramBuilder implements Step.ChildVisitor<Void> {
     /** What the program needs from the parent besides the plan. */
-    record Setup(
+    public record Setup(
             int syncFd,
             int statusFd,
             int ttyFd,
-            /** Where generated conf files are written; null when the plan has none. */
-            Path confDir,
-            /** The empty host directory a {@code rootfs: {host: true}} root is built on. */
-            Path hostRootDir,
-            int lastCap,
-            /** Test-only fault injection: where the child stalls on purpose. */
-            Stall stall,
+            /** The run's private dir (conf files, the root's mount points); null when the plan has none. */
+            Path privateDir,
+            /** Test-only fault injection: where this attempt stalls on purpose, or null. */
+            FaultInjection.Where stall,
             /** Locked-flag lookup (statfs), injectable so unit tests need no particular host. */
             LockedFlags lockedFlags) {}
 
-    /** Fault injection for the watchdogs' tests: nowhere, right after SYNC_GO, or in the init after exec. */
-    /** Fault injection for the watchdogs' tests: where the child (or its init) blocks forever. */
-    enum Stall {
-        NONE,
-        /** the setup child makes no progress (rt_sigtimedwait): the stall timeout catches it */
-        BEFORE_EXEC,
-        /** the setup child blocks in futex, as a stuck JVM copy does: caught at once */
-        BEFORE_EXEC_FUTEX,
-        /** the init blocks before its loop */
-        INIT,
-        /** the init blocks in futex on the first signal it is to forward, so signals must bypass it */
-        INIT_ON_SIGNAL,
-        /** the init blocks in futex once it has seen the process exit */
-        INIT_AT_EXIT;
-
-        boolean inInit() {
-            return this == INIT || this == INIT_ON_SIGNAL || this == INIT_AT_EXIT;
-        }
-    }
-
     @FunctionalInterface
-    interface LockedFlags {
+    public interface LockedFlags {
         long of(String hostPath) throws RunnerException;
     }
 
@@ -75,32 +54,31 @@ final class ProgramBuilder {
     private String[] what = new String[64];
     private int count;
     private int current = -1;
+    /** A checked exception from an emitter, carried out of the visitor. */
+    private RunnerException failure;
 
     private ContainerPaths paths;
     private boolean entered;
     private boolean init;
-    private boolean denySetgroups;
     private int confFiles;
-    private String rootHostPath;
 
     private ProgramBuilder(Plan plan, Setup setup) {
         this.plan = plan;
         this.setup = setup;
     }
 
-    static ChildProgram build(Plan plan, Setup setup) throws RunnerException {
+    public static ChildProgram build(Plan plan, Setup setup) throws RunnerException {
         return new ProgramBuilder(plan, setup).build();
     }
 
     private ChildProgram build() throws RunnerException {
         try {
             int statusBuf = arena.zeroed(8);
-            int syncBuf = arena.zeroed(8);
-            prologue(syncBuf);
             List<Step> steps = plan.steps();
             for (int i = 0; i < steps.size(); i++) {
                 current = i;
-                compile(steps.get(i));
+                if (steps.get(i) instanceof Step.ChildStep c) c.accept(this); // the parent's steps emit nothing here
+                if (failure != null) throw failure;
             }
             arena.seal();
             for (int i = 0; i < count * ARGS; i++) {
@@ -115,9 +93,25 @@ final class ProgramBuilder {
         }
     }
 
+    /** Runs an emitter that may fail with a RunnerException, which the visitor interface cannot throw. */
+    private interface Emitter {
+        void emit() throws RunnerException;
+    }
+
+    private Void checked(Emitter e) {
+        try {
+            e.emit();
+        } catch (RunnerException x) {
+            failure = x;
+        }
+        return null;
+    }
+
+    // --- The emitters, in plan order -------------------------------------------------------
+
     /** Keep only the two sync fds (and a terminal): whatever else the JVM had open is not ours. */
-    private void prologue(int syncBuf) {
-        current = -1;
+    @Override
+    public Void closeInheritedFds(Step.CloseInheritedFds s) {
         int[] keep = setup.ttyFd() >= 0
                 ? new int[] {setup.syncFd(), setup.statusFd(), setup.ttyFd()}
                 : new int[] {setup.syncFd(), setup.statusFd()};
@@ -128,94 +122,72 @@ final class ProgramBuilder {
             from = fd + 1L;
         }
         emit("close inherited fds", CLOSE_RANGE, from, FD_MAX, 0);
-        // The container dies with the thread that started it, whatever happens to jrun.
-        emit("prctl PR_SET_PDEATHSIG", PRCTL, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        emitP("wait for the parent (id maps)", READ_SYNC, new long[] {setup.syncFd(), syncBuf}, 0b10);
+        return null;
+    }
+
+    @Override
+    public Void parentDeathSignal(Step.ParentDeathSignal s) {
+        emit("prctl PR_SET_PDEATHSIG", PRCTL, PR_SET_PDEATHSIG, s.signal(), 0, 0, 0);
+        return null;
+    }
+
+    @Override
+    public Void awaitParent(Step.AwaitParent s) {
+        int syncBuf = arena.zeroed(8);
+        emitP("wait for the parent (SYNC_GO)", READ_SYNC, new long[] {setup.syncFd(), syncBuf}, 0b10);
         emit("close sync pipe", CLOSE, setup.syncFd());
-        if (setup.stall() == Stall.BEFORE_EXEC) {
+        if (setup.stall() == FaultInjection.Where.BEFORE_EXEC) {
             int none = arena.zeroed(Math.max(8, SIGINFO_SIZE));
             emitP("stall (fault injection)", STALL, new long[] {none, none}, 0b11);
-        } else if (setup.stall() == Stall.BEFORE_EXEC_FUTEX) {
+        } else if (setup.stall() == FaultInjection.Where.BEFORE_EXEC_FUTEX) {
             emitP("stall in futex (fault injection)", STALL_FUTEX, new long[] {arena.zeroed(8)}, 0b1);
         }
+        return null;
     }
 
-    private void compile(Step s) throws RunnerException {
-        // CreateNamespaces and WriteIdMaps are the parent's (clone flags, /proc/PID/*_map).
-        if (s instanceof Step.WriteIdMaps m) {
-            denySetgroups = m.denySetgroups();
-            // After clone the child still has its host ids, which a custom map may not map (root
-            // with 0 -> 100000): files it creates would fail with EOVERFLOW. Become the namespace's
-            // root now, as runc does, where root is mapped.
-            if (maps(m.gid(), 0)) emit("setresgid 0 (in the user namespace)", SETRESGID, 0);
-            if (maps(m.uid(), 0)) emit("setresuid 0 (in the user namespace)", SETRESUID, 0);
-        } else if (s instanceof Step.SetPropagation p) {
-            emitP("make / " + MountFlags.describe(p.flags()), MOUNT, new long[] {str("none"), str("/"), 0, p.flags(), 0}, 0b11);
-        } else if (s instanceof Step.BindRootfs b) {
-            bindRootfs(b);
-        } else if (s instanceof Step.HostRoot h) {
-            hostRoot(h);
-        } else if (s instanceof Step.Mount m) {
-            mount(m.source(), m.target(), m.fstype(), m.flags(), m.data(), m.dir());
-        } else if (s instanceof Step.Symlink l) {
-            symlink(l);
-        } else if (s instanceof Step.ConfFile f) {
-            confFile(f);
-        } else if (s instanceof Step.EnterRoot e) {
-            enterRoot(e.pivot());
-        } else if (s instanceof Step.RemountRootReadonly) {
-            long locked = rootHostPath == null ? 0 : setup.lockedFlags().of(rootHostPath);
-            emitP("remount / read-only", MOUNT, new long[] {str("none"), str(entered ? "/" : paths.host("/")), 0,
-                    MS_REMOUNT | MS_BIND | MS_RDONLY | locked, 0}, 0b11);
-        } else if (s instanceof Step.SetHostname h) {
-            long len = h.hostname().getBytes(StandardCharsets.UTF_8).length;
-            emitP("sethostname " + h.hostname(), SETHOSTNAME, new long[] {str(h.hostname()), len}, 0b1);
-        } else if (s instanceof Step.SetDomainname d) {
-            long len = d.domainname().getBytes(StandardCharsets.UTF_8).length;
-            emitP("setdomainname " + d.domainname(), SETDOMAINNAME, new long[] {str(d.domainname()), len}, 0b1);
-        } else if (s instanceof Step.LoopbackUp) {
-            loopback();
-        } else if (s instanceof Step.StartInit) {
-            init = true; // forked last, just before exec: see exec()
-        } else if (s instanceof Step.SetUser u) {
-            setUser(u);
-        } else if (s instanceof Step.Chdir c) {
-            emitP("chdir " + c.cwd(), CHDIR, new long[] {str(c.cwd())}, 0b1);
-        } else if (s instanceof Step.Exec e) {
-            exec(e);
-        }
+    @Override
+    public Void becomeNamespaceRoot(Step.BecomeNamespaceRoot s) {
+        if (s.gid()) emit("setresgid 0 (in the user namespace)", SETRESGID, 0);
+        if (s.uid()) emit("setresuid 0 (in the user namespace)", SETRESUID, 0);
+        return null;
     }
 
-    private static boolean maps(List<Step.IdMapLine> lines, long id) {
-        for (Step.IdMapLine l : lines) if (id >= l.container() && id < l.container() + l.size()) return true;
-        return false;
+    @Override
+    public Void setPropagation(Step.SetPropagation p) {
+        emitP("make / " + MountFlags.describe(p.flags()), MOUNT, new long[] {str("none"), str("/"), 0, p.flags(), 0}, 0b11);
+        return null;
     }
 
     /**
      * A read-only rootfs is shown through an overlay whose upper layer is a private tmpfs: mount
      * points the spec needs but the rootfs lacks are created there, never in the host's directory
-     * (which a plain bind would change for good). A writable rootfs is bound onto itself, as runc
-     * does, and mount points are created in it.
+     * (which a plain bind would change for good).
      */
-    private void bindRootfs(Step.BindRootfs b) {
-        if (!b.readonly() || setup.hostRootDir() == null) {
-            rootHostPath = b.source();
-            paths = new ContainerPaths(b.source(), Path.of(b.source()));
-            emitP("bind rootfs " + b.source() + " onto itself", MOUNT,
-                    new long[] {str(b.source()), str(b.source()), 0, MS_BIND | MS_REC, 0}, 0b00011);
-            return;
-        }
-        String root = setup.hostRootDir().toString();
-        String layer = setup.hostRootDir().resolveSibling("layer").toString();
+    @Override
+    public Void overlayRoot(Step.OverlayRoot o) {
+        String root = privatePath("root");
+        String layer = privatePath("layer");
+        emitP("mkdir " + root, MKDIR, new long[] {str(root), 0700}, 0b1);
+        emitP("mkdir " + layer, MKDIR, new long[] {str(layer), 0700}, 0b1);
         emitP("mount tmpfs on " + layer + " (overlay's upper layer)", MOUNT,
                 new long[] {str("tmpfs"), str(layer), str("tmpfs"), MS_NOSUID | MS_NODEV, str("mode=755")}, 0b10111);
         emitP("mkdir " + layer + "/upper", MKDIR, new long[] {str(layer + "/upper"), 0755}, 0b1);
         emitP("mkdir " + layer + "/work", MKDIR, new long[] {str(layer + "/work"), 0755}, 0b1);
-        String options = "lowerdir=" + overlayEscape(b.source()) + ",upperdir=" + overlayEscape(layer + "/upper")
+        String options = "lowerdir=" + overlayEscape(o.lower()) + ",upperdir=" + overlayEscape(layer + "/upper")
                 + ",workdir=" + overlayEscape(layer + "/work");
-        emitP("mount overlay of rootfs " + b.source() + " on " + root, MOUNT,
+        emitP("mount overlay of rootfs " + o.lower() + " on " + root, MOUNT,
                 new long[] {str("overlay"), str(root), str("overlay"), 0, str(options)}, 0b10111);
-        paths = new ContainerPaths(root, Path.of(b.source()));
+        paths = new ContainerPaths(root, Path.of(o.lower()));
+        return null;
+    }
+
+    /** A writable rootfs is bound onto itself, as runc does, and mount points are created in it. */
+    @Override
+    public Void bindRootfs(Step.BindRootfs b) {
+        paths = new ContainerPaths(b.source(), Path.of(b.source()));
+        emitP("bind rootfs " + b.source() + " onto itself", MOUNT,
+                new long[] {str(b.source()), str(b.source()), 0, MS_BIND | MS_REC, 0}, 0b00011);
+        return null;
     }
 
     /** overlayfs splits its options at ',' and lowerdir at ':'; a backslash escapes both. */
@@ -223,27 +195,26 @@ final class ProgramBuilder {
         return path.replace("\\", "\\\\").replace(",", "\\,").replace(":", "\\:");
     }
 
-    private void hostRoot(Step.HostRoot h) throws RunnerException {
-        String root = setup.hostRootDir().toString();
+    @Override
+    public Void hostRoot(Step.HostRoot h) {
+        String root = privatePath("root");
+        emitP("mkdir " + root, MKDIR, new long[] {str(root), 0700}, 0b1);
         paths = new ContainerPaths(root, null);
         emitP("mount tmpfs on " + root + " (host root)", MOUNT,
                 new long[] {str("tmpfs"), str(root), str("tmpfs"), MS_NOSUID | MS_NODEV, str("mode=755")}, 0b10111);
         // Host binaries expect a /tmp to exist (as a cwd, say); it is an empty directory of the root.
         mkdir("/tmp");
-        for (String dir : h.binds()) {
-            Path p = Path.of(dir);
-            if (Files.isSymbolicLink(p)) { // usrmerge: /bin -> usr/bin; keep the link, not a second bind
-                try {
-                    String target = Files.readSymbolicLink(p).toString();
-                    emitP("symlink " + dir + " -> " + target, SYMLINK, new long[] {str(target), str(root + dir)}, 0b11);
-                    paths.createdLink(dir, target);
-                } catch (IOException e) {
-                    throw new RunnerException(plan, current, "readlink " + dir, dev.jrun.sys.Errno.EACCES, null);
-                }
-            } else if (Files.isDirectory(p)) {
-                mount(dir, dir, null, MS_BIND | MS_REC | MS_RDONLY, null, true);
-            }
-        }
+        return null;
+    }
+
+    private String privatePath(String name) {
+        if (setup.privateDir() == null) throw new IllegalStateException("the plan has no private-dir step");
+        return setup.privateDir().resolve(name).toString();
+    }
+
+    @Override
+    public Void mount(Step.Mount m) {
+        return checked(() -> mount(m.source(), m.target(), m.fstype(), m.flags(), m.data(), m.dir()));
     }
 
     private void mount(String source, String target, String fstype, long flags, String data, boolean dir)
@@ -303,33 +274,41 @@ final class ProgramBuilder {
         }
     }
 
-    private void symlink(Step.Symlink l) throws RunnerException {
-        int slash = l.linkpath().lastIndexOf('/');
-        String parent = resolve(slash <= 0 ? "/" : l.linkpath().substring(0, slash));
-        String link = (parent.equals("/") ? "" : parent) + l.linkpath().substring(slash);
-        mkdir(parent);
-        emitP("symlink " + l.linkpath() + " -> " + l.target(), SYMLINK,
-                new long[] {str(l.target()), str(entered ? link : paths.host(link))}, 0b11);
-        paths.createdLink(link, l.target());
+    @Override
+    public Void symlink(Step.Symlink l) {
+        return checked(() -> {
+            int slash = l.linkpath().lastIndexOf('/');
+            String parent = resolve(slash <= 0 ? "/" : l.linkpath().substring(0, slash));
+            String link = (parent.equals("/") ? "" : parent) + l.linkpath().substring(slash);
+            mkdir(parent);
+            emitP("symlink " + l.linkpath() + " -> " + l.target(), SYMLINK,
+                    new long[] {str(l.target()), str(entered ? link : paths.host(link))}, 0b11);
+            paths.createdLink(link, l.target());
+        });
     }
 
-    private void confFile(Step.ConfFile f) throws RunnerException {
-        Path file = setup.confDir().resolve("f" + confFiles++);
-        try {
-            // java.io: NIO's channel classes cost milliseconds of a cold run
-            try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
-                out.write(f.content().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    /** The content goes to a file of the private dir (written here, by the parent), which is bound read-only. */
+    @Override
+    public Void confFile(Step.ConfFile f) {
+        return checked(() -> {
+            Path file = Path.of(privatePath("f" + confFiles++));
+            try {
+                // java.io: NIO's channel classes cost milliseconds of a cold run
+                try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
+                    out.write(f.content().getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                throw new RunnerException(plan, current, "write " + file + ": " + e.getMessage(), 0, null);
             }
-        } catch (IOException e) {
-            throw new RunnerException(plan, current, "write " + file + ": " + e.getMessage(), 0, null);
-        }
-        mount(file.toString(), f.target(), null, MS_BIND | MS_RDONLY, null, false);
+            mount(file.toString(), f.target(), null, MS_BIND | MS_RDONLY, null, false);
+        });
     }
 
-    private void enterRoot(boolean pivot) {
+    @Override
+    public Void enterRoot(Step.EnterRoot e) {
         String root = paths.host("/");
         emitP("chdir " + root, CHDIR, new long[] {str(root)}, 0b1);
-        if (pivot) {
+        if (e.pivot()) {
             // runc's trick: the old root is stacked under the new one at "." and detached at once,
             // so no put_old directory is needed inside the rootfs.
             emitP("pivot_root " + root, PIVOT_ROOT, new long[] {str("."), str(".")}, 0b11);
@@ -339,9 +318,33 @@ final class ProgramBuilder {
         }
         emitP("chdir /", CHDIR, new long[] {str("/")}, 0b1);
         entered = true;
+        return null;
     }
 
-    private void loopback() {
+    /** The root is the overlay or the tmpfs jrun mounted: no flags of the host's are locked on it. */
+    @Override
+    public Void remountRootReadonly(Step.RemountRootReadonly s) {
+        emitP("remount / read-only", MOUNT, new long[] {str("none"), str(entered ? "/" : paths.host("/")), 0,
+                MS_REMOUNT | MS_BIND | MS_RDONLY, 0}, 0b11);
+        return null;
+    }
+
+    @Override
+    public Void setHostname(Step.SetHostname h) {
+        long len = h.hostname().getBytes(StandardCharsets.UTF_8).length;
+        emitP("sethostname " + h.hostname(), SETHOSTNAME, new long[] {str(h.hostname()), len}, 0b1);
+        return null;
+    }
+
+    @Override
+    public Void setDomainname(Step.SetDomainname d) {
+        long len = d.domainname().getBytes(StandardCharsets.UTF_8).length;
+        emitP("setdomainname " + d.domainname(), SETDOMAINNAME, new long[] {str(d.domainname()), len}, 0b1);
+        return null;
+    }
+
+    @Override
+    public Void loopbackUp(Step.LoopbackUp s) {
         ByteBuffer ifr = NativeArena.layout(IFREQ_SIZE);
         ifr.put("lo".getBytes(StandardCharsets.US_ASCII));
         ifr.putShort(IFNAMSIZ, (short) (IFF_UP | IFF_LOOPBACK | IFF_RUNNING));
@@ -349,20 +352,28 @@ final class ProgramBuilder {
         emit("socket AF_INET (for lo)", SOCKET, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         emitP("bring lo up (SIOCSIFFLAGS)", IOCTL_REG, new long[] {0, SIOCSIFFLAGS, at}, 0b100);
         emit("close socket", CLOSE_REG);
+        return null;
     }
 
-    private void setUser(Step.SetUser u) {
-        long keep = 0;
-        for (int cap : DOCKER_DEFAULT_CAPS) keep |= 1L << cap;
-        // Bounding set first (it needs CAP_SETPCAP, which capset keeps), so that not even an exec of
-        // a file with capabilities can get CAP_SYS_ADMIN back, e.g. to remount a read-only volume rw.
-        emit("drop capabilities from the bounding set", CAPBSET_DROP, keep, 0, setup.lastCap());
+    /**
+     * Bounding set first (it needs CAP_SETPCAP, which capset may take away), so that not even an
+     * exec of a file with capabilities can get a dropped one back, e.g. CAP_SYS_ADMIN to remount a
+     * read-only volume rw. capset's data is two {effective, permitted, inheritable} words.
+     */
+    @Override
+    public Void setCapabilities(Step.SetCapabilities c) {
+        emit("drop capabilities from the bounding set", CAPBSET_DROP, c.bounding(), 0, c.lastCap());
         ByteBuffer hdr = NativeArena.layout(8).putInt(LINUX_CAPABILITY_VERSION_3).putInt(0);
         ByteBuffer data = NativeArena.layout(24);
-        data.putInt((int) keep).putInt((int) keep).putInt(0).putInt((int) (keep >>> 32)).putInt((int) (keep >>> 32)).putInt(0);
-        emitP("capset (docker's default set)", CAPSET, new long[] {arena.struct(hdr.array()), arena.struct(data.array())}, 0b11);
-        // setgroups is refused for good once "deny" was written; with no groups to set, skip it.
-        if (!denySetgroups || !u.additionalGids().isEmpty()) {
+        data.putInt((int) c.effective()).putInt((int) c.permitted()).putInt((int) c.inheritable())
+                .putInt((int) (c.effective() >>> 32)).putInt((int) (c.permitted() >>> 32)).putInt((int) (c.inheritable() >>> 32));
+        emitP("capset", CAPSET, new long[] {arena.struct(hdr.array()), arena.struct(data.array())}, 0b11);
+        return null;
+    }
+
+    @Override
+    public Void setUser(Step.SetUser u) {
+        if (u.setgroups()) {
             ByteBuffer gids = NativeArena.layout(Math.max(4, 4 * u.additionalGids().size()));
             for (long g : u.additionalGids()) gids.putInt((int) g);
             emitP("setgroups " + u.additionalGids(), SETGROUPS,
@@ -370,12 +381,24 @@ final class ProgramBuilder {
         }
         emit("setresgid " + u.gid(), SETRESGID, u.gid());
         emit("setresuid " + u.uid(), SETRESUID, u.uid());
-        // A credential change clears the parent-death signal: set it again.
-        emit("prctl PR_SET_PDEATHSIG", PRCTL, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        return null;
     }
 
-    private void exec(Step.Exec e) {
-        int initStart = -1;
+    @Override
+    public Void chdir(Step.Chdir c) {
+        emitP("chdir " + c.cwd(), CHDIR, new long[] {str(c.cwd())}, 0b1);
+        return null;
+    }
+
+    /** The fork itself is the first op of the exec step: nothing may run between it and the process's exec. */
+    @Override
+    public Void startInit(Step.StartInit s) {
+        init = true;
+        return null;
+    }
+
+    @Override
+    public Void exec(Step.Exec e) {
         int forkAt = -1;
         int set = 0;
         int info = 0;
@@ -399,28 +422,29 @@ final class ProgramBuilder {
         emit("mark fds >= 3 close-on-exec", CLOSE_RANGE, 3, FD_MAX, CLOSE_RANGE_CLOEXEC);
         int argv = arena.stringArray(e.args());
         int envp = arena.stringArray(e.env());
-        List<String> candidates = candidates(e);
+        List<String> candidates = e.candidates();
         for (int i = 0; i < candidates.size(); i++) {
             emitP("execve " + String.join(" ", e.args()), EXECVE,
                     new long[] {str(candidates.get(i)), argv, envp, i < candidates.size() - 1 ? 1 : 0}, 0b0111);
         }
         if (init) {
-            initStart = count;
-            args[forkAt * ARGS + 1] = initStart;
+            args[forkAt * ARGS + 1] = count;
             // PID 1 keeps nothing of jrun's: the exec-status pipe must close for the parent to see EOF.
             emit("close all fds >= 3 (init)", CLOSE_RANGE, 3, FD_MAX, 0);
             emit("prctl PR_SET_DUMPABLE 0 (init)", PRCTL, PR_SET_DUMPABLE, 0, 0, 0, 0);
-            if (setup.stall() == Stall.INIT) {
+            FaultInjection.Where stall = setup.stall();
+            if (stall == FaultInjection.Where.INIT) {
                 int none = arena.zeroed(SIGINFO_SIZE);
                 emitP("stall (fault injection, init)", STALL, new long[] {none, none}, 0b11);
             }
-            if (setup.stall() == Stall.INIT_AT_EXIT || setup.stall() == Stall.INIT_ON_SIGNAL) {
-                emitP("wait for signals (init; fault injection: " + setup.stall() + ")", INIT_LOOP,
-                        new long[] {set, info, arena.zeroed(8), setup.stall() == Stall.INIT_AT_EXIT ? STALL_AT_EXIT : STALL_ON_SIGNAL}, 0b111);
+            if (stall == FaultInjection.Where.INIT_AT_EXIT || stall == FaultInjection.Where.INIT_ON_SIGNAL) {
+                emitP("wait for signals (init; fault injection: " + stall + ")", INIT_LOOP,
+                        new long[] {set, info, arena.zeroed(8), stall == FaultInjection.Where.INIT_AT_EXIT ? STALL_AT_EXIT : STALL_ON_SIGNAL}, 0b111);
             } else {
                 emitP("wait for signals (init)", INIT_LOOP, new long[] {set, info, 0, 0}, 0b11);
             }
         }
+        return null;
     }
 
     static long initSignals() {
@@ -429,20 +453,6 @@ final class ProgramBuilder {
             set |= 1L << (sig - 1);
         }
         return set;
-    }
-
-    /** execvp(3)'s candidates: args[0] itself if it has a slash, else each PATH entry. */
-    private static List<String> candidates(Step.Exec e) {
-        String cmd = e.args().get(0);
-        if (cmd.contains("/")) return List.of(cmd);
-        String path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-        for (String kv : e.env()) if (kv.startsWith("PATH=")) path = kv.substring(5);
-        List<String> out = new ArrayList<>();
-        for (String dir : path.split(":")) {
-            if (dir.isEmpty()) dir = ".";
-            out.add(dir.endsWith("/") ? dir + cmd : dir + "/" + cmd);
-        }
-        return out.isEmpty() ? List.of(cmd) : out;
     }
 
     // Emitting ops. Pointer arguments are arena offsets until the arena is sealed; bit k of
@@ -487,11 +497,12 @@ final class ProgramBuilder {
         return ms;
     }
 
-    static LockedFlags statfs(Plan plan) {
+    /** Locked flags as the kernel reports them for the source's mount (statfs(2)). */
+    public static LockedFlags statfs(Plan plan, HostSyscalls host) {
         return path -> {
             try {
-                return lockedFromStatfs(Kernel.statfsFlags(path));
-            } catch (Kernel.SyscallException e) {
+                return lockedFromStatfs(host.statfsFlags(path));
+            } catch (SyscallException e) {
                 throw new RunnerException(plan, -1, "statfs " + path, e.errno, null);
             }
         };

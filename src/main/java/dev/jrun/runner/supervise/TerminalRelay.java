@@ -1,8 +1,8 @@
-package dev.jrun.runner;
+package dev.jrun.runner.supervise;
 
-import dev.jrun.sys.Kernel;
-import dev.jrun.sys.Kernel.SyscallException;
+import dev.jrun.sys.HostSyscalls;
 import dev.jrun.sys.Pty;
+import dev.jrun.sys.SyscallException;
 
 /**
  * {@code process.terminal: true} with a terminal on stdin: the process gets the slave of a fresh
@@ -11,11 +11,13 @@ import dev.jrun.sys.Pty;
  * forwards window-size changes, and restores its terminal in {@link #close()}.
  */
 final class TerminalRelay implements AutoCloseable {
+    private final HostSyscalls host;
     private final Pty pty;
     private byte[] saved;
     private Thread output;
 
-    TerminalRelay(Pty pty) {
+    TerminalRelay(HostSyscalls host, Pty pty) {
+        this.host = host;
         this.pty = pty;
     }
 
@@ -36,12 +38,12 @@ final class TerminalRelay implements AutoCloseable {
         output.start();
     }
 
-    private static void copy(int from, int to) {
+    private void copy(int from, int to) {
         try {
             while (true) {
-                byte[] b = Kernel.read(from, 8192);
+                byte[] b = host.read(from, 8192);
                 if (b.length == 0) return;
-                Kernel.write(to, b);
+                host.write(to, b);
             }
         } catch (SyscallException e) {
             // EIO on the master once every slave fd is closed: the container is done
@@ -51,7 +53,7 @@ final class TerminalRelay implements AutoCloseable {
     /** After the container exited: let the last output through, then restore the terminal. */
     @Override
     public void close() {
-        Kernel.close(pty.slave);
+        host.close(pty.slave);
         if (output != null) {
             try {
                 output.join(1000);
@@ -60,6 +62,6 @@ final class TerminalRelay implements AutoCloseable {
             }
         }
         if (saved != null) Pty.restore(0, saved);
-        Kernel.close(pty.master);
+        host.close(pty.master);
     }
 }
