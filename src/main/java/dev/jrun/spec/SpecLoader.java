@@ -52,25 +52,13 @@ public final class SpecLoader {
         return fromBytes(file, content.getBytes(StandardCharsets.UTF_8), true);
     }
 
-    /** For running: validates only specs whose digest the cache does not know, and remembers passes. */
-    public static Result loadCached(Path file, SpecCache cache) {
-        List<Diagnostic> out = new ArrayList<>();
-        byte[] bytes = readBytes(file, out);
-        if (bytes == null) return new Result(null, out, null);
-        return loadCached(file, bytes, cache);
-    }
-
-    /** As {@link #loadCached(Path, SpecCache)}, for bytes the caller has already read. */
+    /** For running: validates only specs whose content the cache does not know, and remembers passes. */
     public static Result loadCached(Path file, byte[] bytes, SpecCache cache) {
         String name = file.toString();
         boolean known = cache.isValid(name, bytes);
         Result r = fromBytes(file, bytes, !known);
         if (!known && r.ok()) cache.markValid(name, bytes);
         return r;
-    }
-
-    public static Result loadCached(Path file) {
-        return loadCached(file, SpecCache.standard());
     }
 
     private static Result fromBytes(Path file, byte[] bytes, boolean validateSchema) {

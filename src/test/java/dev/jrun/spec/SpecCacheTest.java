@@ -72,12 +72,12 @@ class SpecCacheTest {
         SpecCache cache = new SpecCache(cacheDir);
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, VALID + "extra: 1\n");
-        assertNull(SpecLoader.loadCached(bad, cache).spec());
+        assertNull(SpecLoader.loadCached(bad, Files.readAllBytes(bad), cache).spec());
         assertEquals(0, entries(cacheDir));
 
         Path good = dir.resolve("good.yaml");
         Files.writeString(good, VALID);
-        assertNotNull(SpecLoader.loadCached(good, cache).spec());
+        assertNotNull(SpecLoader.loadCached(good, Files.readAllBytes(good), cache).spec());
         assertEquals(1, entries(cacheDir));
         assertTrue(cache.isValid(good.toString(), Files.readAllBytes(good)));
     }
@@ -89,13 +89,13 @@ class SpecCacheTest {
         Path p = dir.resolve("s.yaml");
         Files.writeString(p, VALID + "extra: 1\n");
         cache.markValid(p.toString(), Files.readAllBytes(p));
-        SpecLoader.Result r = SpecLoader.loadCached(p, cache);
+        SpecLoader.Result r = SpecLoader.loadCached(p, Files.readAllBytes(p), cache);
         assertNotNull(r.spec(), "the unknown key is the schema's business, and the schema was skipped");
         assertEquals(List.of(), r.diagnostics());
 
         Files.writeString(p, VALID.replace("args: [a]", "args: a"));
         cache.markValid(p.toString(), Files.readAllBytes(p));
-        r = SpecLoader.loadCached(p, cache);
+        r = SpecLoader.loadCached(p, Files.readAllBytes(p), cache);
         assertNull(r.spec(), "a wrong type is caught while building the model, cache or not");
         assertEquals("schema-type", r.diagnostics().get(0).ruleId());
     }
@@ -105,9 +105,9 @@ class SpecCacheTest {
         SpecCache cache = new SpecCache(dir.resolve("cache"));
         Path p = dir.resolve("s.yaml");
         Files.writeString(p, VALID);
-        assertNotNull(SpecLoader.loadCached(p, cache).spec());
+        assertNotNull(SpecLoader.loadCached(p, Files.readAllBytes(p), cache).spec());
         Files.writeString(p, VALID + "extra: 1\n");
-        assertEquals("schema-unknown-key", SpecLoader.loadCached(p, cache).diagnostics().get(0).ruleId());
+        assertEquals("schema-unknown-key", SpecLoader.loadCached(p, Files.readAllBytes(p), cache).diagnostics().get(0).ruleId());
     }
 
     @Test
@@ -115,9 +115,9 @@ class SpecCacheTest {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
         SpecCache cache = new SpecCache(file.resolve("under-a-file")); // cannot be created
         Path p = Files.writeString(dir.resolve("s.yaml"), VALID);
-        assertNotNull(SpecLoader.loadCached(p, cache).spec());
+        assertNotNull(SpecLoader.loadCached(p, Files.readAllBytes(p), cache).spec());
         assertFalse(cache.isValid(p.toString(), Files.readAllBytes(p)));
-        assertNotNull(SpecLoader.loadCached(p, new SpecCache(null)).spec());
+        assertNotNull(SpecLoader.loadCached(p, Files.readAllBytes(p), new SpecCache(null)).spec());
     }
 
     @Test
