@@ -18,6 +18,7 @@ public final class SeccompProbeMain {
     private static final int NR_KEYCTL = X86_64 ? 250 : 219;
     private static final int NR_BPF = X86_64 ? 321 : 280;
     private static final int NR_CLONE3 = 435;
+    private static final int NR_FCHMODAT2 = 452;
     private static final long CLONE_NEWUTS = 0x04000000L;
     private static final long CLONE_NEWUSER = 0x10000000L;
     private static final long CLONE_THREAD = 0x00010000L;
@@ -35,6 +36,8 @@ public final class SeccompProbeMain {
         fprog.clear();
         fprog.setShort(0, (short) (bpf.length / Seccomp.SOCK_FILTER_SIZE));
         fprog.setPointer(8, filter);
+        Memory missing = new Memory(32);
+        missing.setString(0, "/nonexistent/jrun-probe");
         StringBuilder out = new StringBuilder();
         // Everything the probes need is loaded before the filter, so only the probes meet it.
         String statusBefore = seccompField("/proc/thread-self/status");
@@ -52,6 +55,8 @@ public final class SeccompProbeMain {
         line(out, "clone3", sys(NR_CLONE3, 0, 0, 0, 0));
         line(out, "keyctl", sys(NR_KEYCTL, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0, 0));
         line(out, "bpf", sys(NR_BPF, 0, 0, 0, 0));
+        // Linux 6.6's, which newer glibc tries first and leaves only on ENOSYS
+        line(out, "fchmodat2", sys(NR_FCHMODAT2, Linux.AT_FDCWD, Pointer.nativeValue(missing), 0, 0));
         long unix = sys(Linux.NR.socket(), AF_UNIX, SOCK_STREAM, 0, 0);
         line(out, "socket_unix", unix);
         if (unix >= 0) sys(Linux.NR.close(), unix, 0, 0, 0);

@@ -43,6 +43,7 @@ class SeccompProbeTest {
             assertEquals("EPERM", r.get(denied), denied + ": " + r);
         }
         assertEquals("ENOSYS", r.get("clone3"), r.toString());
+        assertEquals("ENOENT", r.get("fchmodat2"), "allowed, so the kernel looks for the file: " + r);
     }
 
     @Test
