@@ -30,9 +30,10 @@ import java.util.TreeSet;
  * <p>Rules are added as runc and crun add them: a rule whose action is the default is skipped
  * (libseccomp refuses it with EACCES), a name libseccomp does not know is skipped and reported,
  * and two conditions on one argument become two rules. What libseccomp would otherwise do
- * silently or refuse is reported too: a rule for a syscall that an unconditional rule already
- * decides is ignored by libseccomp (whichever came first), and a rule with the same conditions as
- * an earlier one but another action fails with EEXIST; jrun keeps the earlier one and says so.
+ * silently or refuse is reported too: an unconditional rule decides every call of its syscall, so
+ * libseccomp drops any rule for it with another action, earlier or later (between two
+ * unconditional ones the first stays); and a rule with an earlier one's conditions but another
+ * action fails with EEXIST, where jrun keeps the earlier one.
  */
 public final class Seccomp {
     private Seccomp() {}
