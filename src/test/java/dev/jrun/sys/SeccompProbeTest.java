@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jrun.security.SeccompProfile;
+import dev.jrun.security.SeccompProfileTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,16 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * EPERM asserted here must come from the default profile, not from the kernel or the host.
  */
 class SeccompProbeTest {
-    /** Docker's default capabilities (Linux.DOCKER_DEFAULT_CAPS), by name; without CAP_SYS_ADMIN. */
-    static final Set<String> DOCKER_CAPS = Set.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
-            "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
-            "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
-
     @TempDir Path dir;
 
     @Test
     void defaultProfileDeniesWhatDockerDenies() throws Exception {
-        Map<String, String> r = probe(SeccompProfile.defaultProfile().resolve(DOCKER_CAPS));
+        Map<String, String> r = probe(SeccompProfile.defaultProfile().resolve(SeccompProfileTest.DOCKER_CAPS));
         assertEquals("ok", r.get("load"), r.toString());
         assertEquals("2", r.get("seccomp"), "the probe's thread runs under a filter: " + r);
         assertEquals("0", r.get("seccomp_before"), r.toString());
@@ -65,7 +61,7 @@ class SeccompProbeTest {
 
     @Test
     void capSysAdminAllowsNamespaces() throws Exception {
-        Set<String> caps = new java.util.HashSet<>(DOCKER_CAPS);
+        Set<String> caps = new java.util.HashSet<>(SeccompProfileTest.DOCKER_CAPS);
         caps.add("CAP_SYS_ADMIN");
         Map<String, String> r = probe(SeccompProfile.defaultProfile().resolve(caps));
         assertEquals("ok", r.get("load"), r.toString());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jrun.security.SeccompProfile;
+import dev.jrun.security.SeccompProfileTest;
 import dev.jrun.sys.Seccomp.Note;
 import dev.jrun.sys.Seccomp.Program;
 import java.nio.ByteBuffer;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** Compiling profiles with libseccomp. What the filters do on the kernel: {@link SeccompProbeTest}. */
 class SeccompTest {
     static SeccompProfile docker() {
-        return SeccompProfile.defaultProfile().resolve(SeccompProbeTest.DOCKER_CAPS);
+        return SeccompProfile.defaultProfile().resolve(SeccompProfileTest.DOCKER_CAPS);
     }
 
     static SeccompProfile profile(String syscalls) throws Exception {
@@ -52,7 +53,7 @@ class SeccompTest {
     @Test
     void theSameProfileGivesTheSameBytes() throws Exception {
         assertArrayEquals(Seccomp.compile(docker()).bpf(), Seccomp.compile(docker()).bpf());
-        Set<String> caps = new HashSet<>(SeccompProbeTest.DOCKER_CAPS);
+        Set<String> caps = new HashSet<>(SeccompProfileTest.DOCKER_CAPS);
         caps.add("CAP_SYS_ADMIN");
         byte[] admin = Seccomp.compile(SeccompProfile.defaultProfile().resolve(caps)).bpf();
         assertFalse(Arrays.equals(Seccomp.compile(docker()).bpf(), admin));
