@@ -58,7 +58,7 @@ final class ModelBuilder {
         Spec.Network network = network(field(root, "", "network", false), root.at());
         if (errorCount() > before) return null;
         return new Spec(file, version.intValue(), name, rootfs, hostname, domainname, namespaces, idMappings,
-                defaultMounts, mounts, files, volumes, process, network, root.at());
+                defaultMounts, mounts, files, volumes, process, network, Spec.Security.DEFAULT, List.of(), root.at());
     }
 
     private Spec.Rootfs rootfs(Node n) {

@@ -28,6 +28,8 @@ public record Spec(
         List<Volume> volumes,
         ProcessSpec process,
         Network network,
+        Security security,
+        List<Device> devices,
         Location at) {
 
     /** {@code path} is absolute (resolved against the spec's folder); null when {@code host}. */
@@ -61,7 +63,50 @@ public record Spec(
             User user,
             boolean terminal,
             boolean init,
-            Location at) {}
+            CapabilityChanges capabilities,
+            boolean noNewPrivileges,
+            List<Rlimit> rlimits,
+            /** null: the default (0022) */
+            Integer umask,
+            /** null: jrun's own is kept */
+            Integer oomScoreAdj,
+            Location at) {
+        /** The defaults of everything issue-9 added, for code that builds a process in Java. */
+        public ProcessSpec(List<String> args, Map<String, String> env, String cwd, User user, boolean terminal, boolean init,
+                Location at) {
+            this(args, env, cwd, user, terminal, init, CapabilityChanges.NONE, true, List.of(), null, null, at);
+        }
+    }
+
+    /**
+     * process.capabilities: names as written but upper case and with {@code CAP_} in front
+     * ({@code net_admin} → {@code CAP_NET_ADMIN}), or {@code ALL}. Lint reports unknown names.
+     */
+    public record CapabilityChanges(List<String> add, List<String> drop, Location at) {
+        public static final CapabilityChanges NONE = new CapabilityChanges(List.of(), List.of(), null);
+    }
+
+    /** process.rlimits entry: {@code name} as in the spec, lower case ({@code nofile}, {@code nproc}, ...). */
+    public record Rlimit(String name, long soft, long hard, Location at) {}
+
+    /** security: null lists mean "the default list"; an empty list turns it off (OCI semantics). */
+    public record Security(Seccomp seccomp, List<String> maskedPaths, List<String> readonlyPaths, Location at) {
+        public static final Security DEFAULT = new Security(Seccomp.DEFAULT, null, null, null);
+    }
+
+    public enum SeccompKind { DEFAULT, UNCONFINED, PROFILE }
+
+    /** security.seccomp: the default profile, none, or an OCI linux.seccomp JSON file (absolute, resolved against the spec's folder). */
+    public record Seccomp(SeccompKind kind, Path profile, Location at) {
+        public static final Seccomp DEFAULT = new Seccomp(SeccompKind.DEFAULT, null, null);
+    }
+
+    /**
+     * A device the container may open: the host's node at {@code path}, or, with {@code type}
+     * ("c" or "b"), {@code major} and {@code minor}, a host node with those numbers, bound at
+     * {@code path} (an absolute container path).
+     */
+    public record Device(String path, String type, Long major, Long minor, Location at) {}
 
     public enum NetworkMode { NONE, HOST, BRIDGE, SLIRP }
 

@@ -310,7 +310,7 @@ class RulesTest {
     void aFailingRuleBecomesAFindingNotACrash() {
         Spec broken = new SpecBuilder().build();
         broken = new Spec(broken.file(), 1, "t", broken.rootfs(), null, null, broken.namespaces(), broken.idMappings(),
-                true, null, broken.files(), broken.volumes(), broken.process(), broken.network(), broken.at());
+                true, null, broken.files(), broken.volumes(), broken.process(), broken.network(), broken.security(), broken.devices(), broken.at());
         List<Diagnostic> found = Linter.check(broken, SourceMap.NONE);
         assertTrue(found.stream().allMatch(d -> d.message().startsWith("internal error in lint rule")), found.toString());
         assertTrue(found.size() >= 1);

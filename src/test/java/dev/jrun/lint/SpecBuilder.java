@@ -81,6 +81,9 @@ final class SpecBuilder {
         return this;
     }
 
+    Spec.Security security = Spec.Security.DEFAULT;
+    List<Spec.Device> devices = new java.util.ArrayList<>();
+
     Spec build() {
         Location top = new Location(FILE, 1, 1);
         return new Spec(Path.of(FILE), 1, "t",
@@ -89,7 +92,7 @@ final class SpecBuilder {
                 new Spec.IdMappings(uidMaps, gidMaps, next()),
                 true, mounts, files, volumes,
                 new Spec.ProcessSpec(args, env, cwd, user, false, init, next()),
-                new Spec.Network(mode, next()),
+                new Spec.Network(mode, next()), security, devices,
                 top);
     }
 }

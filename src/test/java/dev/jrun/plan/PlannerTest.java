@@ -31,7 +31,7 @@ class PlannerTest {
         return new Spec(FILE, 1, "demo", new Spec.Rootfs(Path.of("/work/build/rootfs"), false, true, true, AT),
                 "demo", null, ns, maps, true, mounts, files, vols,
                 new Spec.ProcessSpec(List.of("/bin/sh", "-c", "echo hi"), env, "/", null, false, init, AT),
-                new Spec.Network(net, AT), AT);
+                new Spec.Network(net, AT), Spec.Security.DEFAULT, List.of(), AT);
     }
 
     static Spec defaults() {
@@ -194,7 +194,7 @@ class PlannerTest {
         Spec s = new Spec(d.file(), 1, "demo", new Spec.Rootfs(Path.of("/work/build/rootfs"), false, false, true, AT),
                 d.hostname(), null, d.namespaces(), new Spec.IdMappings(List.of(new Spec.IdMap(0, 200000, 65536, AT)),
                         List.of(new Spec.IdMap(0, 200000, 65536, AT)), AT),
-                true, List.of(), List.of(), List.of(), d.process(), d.network(), AT);
+                true, List.of(), List.of(), List.of(), d.process(), d.network(), d.security(), d.devices(), AT);
         Plan p = Planner.compile(s, LOCATE, ROOT);
         assertEquals(List.of(new Step.BindRootfs("/work/build/rootfs", AT)), p.stepsOf(Step.BindRootfs.class));
         assertTrue(p.stepsOf(Step.RemountRootReadonly.class).isEmpty());
@@ -208,7 +208,7 @@ class PlannerTest {
         env.put("PATH", "/usr/bin::/bin/");
         Spec s = new Spec(d.file(), 1, "demo", d.rootfs(), d.hostname(), null, d.namespaces(), d.idMappings(), true,
                 List.of(), List.of(), List.of(), new Spec.ProcessSpec(List.of("ls", "-l"), env, "/", null, false, true, AT),
-                d.network(), AT);
+                d.network(), d.security(), d.devices(), AT);
         Step.Exec e = Planner.compile(s, LOCATE, ROOTLESS).stepsOf(Step.Exec.class).get(0);
         assertEquals(List.of("/usr/bin/ls", "./ls", "/bin/ls"), e.candidates(), "an empty entry is the current directory");
         assertEquals(List.of("/bin/sh"), Planner.compile(d, LOCATE, ROOTLESS).stepsOf(Step.Exec.class).get(0).candidates());

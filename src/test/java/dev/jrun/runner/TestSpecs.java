@@ -38,6 +38,8 @@ public final class TestSpecs {
     public Spec.User user;
     public boolean init = true;
     public Spec.NetworkMode network = Spec.NetworkMode.NONE;
+    public Spec.Security security = Spec.Security.DEFAULT;
+    public List<Spec.Device> devices = new ArrayList<>();
 
     public TestSpecs(Path rootfs) {
         this.rootfs = rootfs;
@@ -68,7 +70,7 @@ public final class TestSpecs {
                 hostname, domainname, namespaces, new Spec.IdMappings(uidMap, gidMap, new Location("test.yaml", 8, 3)),
                 defaultMounts, mounts, files, volumes,
                 new Spec.ProcessSpec(args, env, cwd, user, false, init, new Location("test.yaml", 12, 3)),
-                new Spec.Network(network, AT), AT);
+                new Spec.Network(network, AT), security, devices, AT);
     }
 
     public Plan plan(long uid, long gid) throws PlanException {
