@@ -7,14 +7,21 @@ package dev.jrun.host;
  *
  * @param resolvConf the host's /etc/resolv.conf content (for network mode host), or null
  * @param lastCap the highest capability number this kernel knows (/proc/sys/kernel/cap_last_cap)
+ * @param kernel the kernel's release (/proc/sys/kernel/osrelease): openat2, mount_setattr and
+ *               seccomp profiles' minKernel depend on it
+ * @param libseccomp libseccomp's file as path, size and mtime, or "none": a seccomp filter depends on it
  */
-public record HostInfo(long uid, long gid, String resolvConf, int lastCap) {
+public record HostInfo(long uid, long gid, String resolvConf, int lastCap, String kernel, String libseccomp) {
+    /** Where JNA finds libseccomp (bin/jrun's jna.platform.library.path, in that order). */
+    private static final String[] LIBRARY_DIRS = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+        "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib"};
+
     /** CAP_CHECKPOINT_RESTORE, the last one in Linux 5.9 to 6.x, when the kernel does not say. */
     public static final int LAST_CAP_FALLBACK = 40;
 
     /** For tests: the given ids, no resolv.conf, Linux 6's capabilities. */
     public HostInfo(long uid, long gid, String resolvConf) {
-        this(uid, gid, resolvConf, LAST_CAP_FALLBACK);
+        this(uid, gid, resolvConf, LAST_CAP_FALLBACK, release(), libseccompFile());
     }
 
     /** This process's effective uid and gid and the host's files, read without native calls and without regex. */
@@ -28,7 +35,7 @@ public record HostInfo(long uid, long gid, String resolvConf, int lastCap) {
             gid = effectiveId(status, "\nGid:");
         }
         // resolv.conf null without a host DNS configuration: containers with network host get none either
-        return new HostInfo(uid, gid, SmallFile.readOrNull("/etc/resolv.conf"), readLastCap());
+        return new HostInfo(uid, gid, SmallFile.readOrNull("/etc/resolv.conf"), readLastCap(), release(), libseccompFile());
     }
 
     /** The second number after {@code key}, or 0 (without /proc nothing later can work either). */
@@ -50,6 +57,31 @@ public record HostInfo(long uid, long gid, String resolvConf, int lastCap) {
             return s == null ? LAST_CAP_FALLBACK : Integer.parseInt(s.trim());
         } catch (NumberFormatException e) {
             return LAST_CAP_FALLBACK;
+        }
+    }
+
+    private static String release() {
+        String r = SmallFile.readOrNull("/proc/sys/kernel/osrelease");
+        return r == null ? "0.0" : r.trim();
+    }
+
+    private static String libseccompFile() {
+        for (String dir : LIBRARY_DIRS) {
+            java.io.File f = new java.io.File(dir, "libseccomp.so.2");
+            if (f.exists()) return f.getPath() + " " + f.length() + " " + f.lastModified();
+        }
+        return "none";
+    }
+
+    /** Whether the kernel is at least {@code major.minor} (openat2 is 5.6, mount_setattr 5.12). */
+    public boolean kernelAtLeast(int major, int minor) {
+        String[] p = kernel.split("[.-]");
+        try {
+            int ma = Integer.parseInt(p[0]);
+            int mi = p.length > 1 ? Integer.parseInt(p[1]) : 0;
+            return ma > major || (ma == major && mi >= minor);
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

@@ -38,7 +38,7 @@ public final class PlanCache {
 
     /** What a plan was compiled from: must match exactly for a hit. */
     public static byte[] source(Path specFile, byte[] spec, HostInfo host, String version) {
-        String facts = version + "\n" + specFile.toAbsolutePath().normalize() + "\n" + host.uid() + " " + host.gid() + " " + host.lastCap()
+        String facts = version + "\n" + specFile.toAbsolutePath().normalize() + "\n" + host.uid() + " " + host.gid() + " " + host.lastCap() + "\n" + host.kernel() + "\n" + host.libseccomp()
                 + "\n" + (host.resolvConf() == null ? "-" : host.resolvConf()) + "\n";
         byte[] f = facts.getBytes(StandardCharsets.UTF_8);
         byte[] all = Arrays.copyOf(f, f.length + spec.length);

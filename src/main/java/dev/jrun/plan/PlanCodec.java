@@ -24,7 +24,8 @@ public final class PlanCodec {
     private static final int PRIVATE_DIR = 1, CREATE_NS = 2, CLOSE_FDS = 3, DEATH_SIGNAL = 4, ID_MAPS = 5, AWAIT_PARENT = 6,
             NS_ROOT = 7, PROPAGATION = 8, OVERLAY_ROOT = 9, BIND_ROOTFS = 10, HOST_ROOT = 11, MOUNT = 12, SYMLINK = 13,
             CONF_FILE = 14, ENTER_ROOT = 15, RO_ROOT = 16, HOSTNAME = 17, DOMAINNAME = 18, LOOPBACK = 19, CAPABILITIES = 20,
-            USER = 21, CHDIR = 22, INIT = 23, EXEC = 24, SUPERVISE = 25;
+            USER = 21, CHDIR = 22, INIT = 23, EXEC = 24, SUPERVISE = 25, RLIMITS = 26, OOM_SCORE = 27, RESOLVE_ROOT = 28,
+            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35;
 
     public static byte[] encode(List<Step> steps) {
         Out out = new Out();
@@ -86,6 +87,71 @@ public final class PlanCodec {
 
         public Void awaitParent(Step.AwaitParent x) {
             return tag(AWAIT_PARENT);
+        }
+
+        public Void setRlimits(Step.SetRlimits x) {
+            tag(RLIMITS);
+            out.writeInt(x.limits().size());
+            for (Step.Limit l : x.limits()) {
+                out.writeInt(l.resource());
+                out.writeLong(l.soft());
+                out.writeLong(l.hard());
+            }
+            return null;
+        }
+
+        public Void oomScoreAdj(Step.OomScoreAdj x) {
+            tag(OOM_SCORE);
+            out.writeInt(x.value());
+            return null;
+        }
+
+        public Void resolveInRoot(Step.ResolveInRoot x) {
+            tag(RESOLVE_ROOT);
+            out.writeBoolean(x.openat2());
+            return null;
+        }
+
+        public Void copyUp(Step.CopyUp x) {
+            tag(COPY_UP);
+            out.writeUTF(x.dir());
+            return null;
+        }
+
+        public Void recursiveReadonly(Step.RecursiveReadonly x) {
+            tag(RECURSIVE_RO);
+            out.writeUTF(x.target());
+            return null;
+        }
+
+        public Void maskPaths(Step.MaskPaths x) {
+            tag(MASK);
+            strings(out, x.paths());
+            return null;
+        }
+
+        public Void readonlyPaths(Step.ReadonlyPaths x) {
+            tag(READONLY_PATHS);
+            strings(out, x.paths());
+            out.writeBoolean(x.recursive());
+            return null;
+        }
+
+        public Void setUmask(Step.SetUmask x) {
+            tag(UMASK);
+            out.writeInt(x.mask());
+            return null;
+        }
+
+        public Void noNewPrivileges(Step.NoNewPrivileges x) {
+            return tag(NO_NEW_PRIVS);
+        }
+
+        public Void loadSeccomp(Step.LoadSeccomp x) {
+            tag(SECCOMP);
+            out.writeBytes(x.bpf());
+            out.writeUTF(x.description());
+            return null;
         }
 
         public Void becomeNamespaceRoot(Step.BecomeNamespaceRoot x) {
@@ -270,6 +336,22 @@ public final class PlanCodec {
             case CHDIR -> new Step.Chdir(in.readUTF(), at);
             case INIT -> new Step.StartInit(at);
             case EXEC -> new Step.Exec(strings(in), strings(in), strings(in), in.readBoolean(), at);
+            case RLIMITS -> {
+                int n = in.readInt();
+                if (n < 0 || n > 64) throw new IOException("bad rlimit count " + n);
+                List<Step.Limit> limits = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) limits.add(new Step.Limit(in.readInt(), in.readLong(), in.readLong()));
+                yield new Step.SetRlimits(limits, at);
+            }
+            case OOM_SCORE -> new Step.OomScoreAdj(in.readInt(), at);
+            case RESOLVE_ROOT -> new Step.ResolveInRoot(in.readBoolean(), at);
+            case COPY_UP -> new Step.CopyUp(in.readUTF(), at);
+            case RECURSIVE_RO -> new Step.RecursiveReadonly(in.readUTF(), at);
+            case MASK -> new Step.MaskPaths(strings(in), at);
+            case READONLY_PATHS -> new Step.ReadonlyPaths(strings(in), in.readBoolean(), at);
+            case UMASK -> new Step.SetUmask(in.readInt(), at);
+            case NO_NEW_PRIVS -> new Step.NoNewPrivileges(at);
+            case SECCOMP -> new Step.LoadSeccomp(in.readBytes(), in.readUTF(), at);
             case SUPERVISE -> {
                 int n = in.readInt();
                 if (n < 0 || n > 64) throw new IOException("bad signal count " + n);
@@ -354,6 +436,13 @@ public final class PlanCodec {
             writeInt((int) v);
         }
 
+        void writeBytes(byte[] u) {
+            writeInt(u.length);
+            room(u.length);
+            System.arraycopy(u, 0, b, n, u.length);
+            n += u.length;
+        }
+
         void writeUTF(String s) {
             byte[] u = s.getBytes(StandardCharsets.UTF_8);
             writeInt(u.length);
@@ -401,6 +490,14 @@ public final class PlanCodec {
 
         long readLong() throws IOException {
             return (long) readInt() << 32 | (readInt() & 0xffffffffL);
+        }
+
+        byte[] readBytes() throws IOException {
+            int k = readInt();
+            need(k);
+            byte[] out = Arrays.copyOfRange(b, pos, pos + k);
+            pos += k;
+            return out;
         }
 
         String readUTF() throws IOException {

@@ -1,6 +1,7 @@
 package dev.jrun.plan;
 
 import dev.jrun.security.Capabilities;
+import dev.jrun.security.Rlimits;
 import dev.jrun.spec.Namespace;
 import dev.jrun.sys.Signals;
 import java.util.ArrayList;
@@ -66,6 +67,19 @@ public final class PlanPrinter {
         }
 
         @Override
+        public Printed setRlimits(Step.SetRlimits x) {
+            String d = x.limits().stream().map(l -> Rlimits.name(l.resource()) + " " + Rlimits.value(l.soft()) + "/" + Rlimits.value(l.hard()))
+                    .collect(Collectors.joining(", "));
+            return p("rlimits", "prlimit on the child: " + d + " (soft/hard)", "limits",
+                    x.limits().stream().map(l -> Map.of("name", Rlimits.name(l.resource()), "soft", l.soft(), "hard", l.hard())).toList());
+        }
+
+        @Override
+        public Printed oomScoreAdj(Step.OomScoreAdj x) {
+            return p("oom-score", "write /proc/PID/oom_score_adj " + x.value(), "value", x.value());
+        }
+
+        @Override
         public Printed awaitParent(Step.AwaitParent x) {
             return p("sync", "wait for the parent's SYNC_GO (EOF: the parent gave up, exit quietly)");
         }
@@ -101,6 +115,54 @@ public final class PlanPrinter {
         }
 
         @Override
+        public Printed resolveInRoot(Step.ResolveInRoot x) {
+            return p("resolve-root", x.openat2()
+                    ? "open the new root as an O_PATH fd; every later mount point is resolved below it with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS) and mounted through its fd; bind sources are opened with RESOLVE_NO_SYMLINKS"
+                    : "this kernel has no openat2 (Linux 5.6+): mount points are resolved by jrun before the clone, and a rootfs owner racing the run could still redirect one",
+                    "openat2", x.openat2());
+        }
+
+        @Override
+        public Printed copyUp(Step.CopyUp x) {
+            return p("copy-up", "overlay of " + x.dir() + " over a private tmpfs (PRIVATE/copyup-N), so mount points can be made in it"
+                    + " (it belongs to a user outside the user namespace)", "dir", x.dir());
+        }
+
+        @Override
+        public Printed recursiveReadonly(Step.RecursiveReadonly x) {
+            return p("readonly", "mount_setattr " + x.target() + " AT_RECURSIVE MOUNT_ATTR_RDONLY: its submounts are read-only too",
+                    "target", x.target());
+        }
+
+        @Override
+        public Printed maskPaths(Step.MaskPaths x) {
+            return p("masked-paths", x.paths().isEmpty() ? "none" : "/dev/null over files, an empty read-only tmpfs over directories: "
+                    + String.join(" ", x.paths()), "paths", x.paths());
+        }
+
+        @Override
+        public Printed readonlyPaths(Step.ReadonlyPaths x) {
+            return p("readonly-paths", x.paths().isEmpty() ? "none" : "bind onto itself, read-only" + (x.recursive() ? " with submounts (mount_setattr)" : "")
+                    + ": " + String.join(" ", x.paths()), "paths", x.paths(), "recursive", x.recursive());
+        }
+
+        @Override
+        public Printed setUmask(Step.SetUmask x) {
+            return p("umask", String.format("umask %04o", x.mask()), "umask", String.format("%04o", x.mask()));
+        }
+
+        @Override
+        public Printed noNewPrivileges(Step.NoNewPrivileges x) {
+            return p("no-new-privs", "prctl PR_SET_NO_NEW_PRIVS 1: no exec may raise privileges (setuid, file capabilities)");
+        }
+
+        @Override
+        public Printed loadSeccomp(Step.LoadSeccomp x) {
+            return p("seccomp", "seccomp SECCOMP_SET_MODE_FILTER: " + x.description(), "description", x.description(),
+                    "instructions", x.instructions());
+        }
+
+        @Override
         public Printed mount(Step.Mount m) {
             StringBuilder sb = new StringBuilder();
             sb.append(m.source()).append(" on ").append(m.target());
@@ -133,7 +195,8 @@ public final class PlanPrinter {
         @Override
         public Printed enterRoot(Step.EnterRoot x) {
             return p(x.pivot() ? "pivot-root" : "chroot",
-                    x.pivot() ? "pivot_root into the new root, detach the old root" : "chroot into the new root", "pivot", x.pivot());
+                    x.pivot() ? "pivot_root into the new root, detach the old root"
+                            : "move the new root over / (MS_MOVE), chroot into it: a nested chroot's escape lands back in it", "pivot", x.pivot());
         }
 
         @Override
@@ -248,11 +311,11 @@ public final class PlanPrinter {
         sb.append("plan for ").append(plan.spec().file()).append(" (").append(plan.steps().size()).append(" steps;")
                 .append(" PRIVATE is the private-dir)\n");
         int width = String.valueOf(plan.steps().size()).length();
-        String indent = " ".repeat(width + 23);
+        String indent = " ".repeat(width + 24);
         int n = 1;
         for (Step s : plan.steps()) {
             Printed p = print(s);
-            sb.append(String.format("%" + width + "d. %-6s %-13s %s%n", n++, s.actor().word(), p.kind(), p.description()));
+            sb.append(String.format("%" + width + "d. %-6s %-14s %s%n", n++, s.actor().word(), p.kind(), p.description()));
             for (String line : p.more()) sb.append(indent).append(line).append('\n');
             sb.append(indent).append("from ").append(s.at()).append('\n');
         }

@@ -2,6 +2,8 @@ package dev.jrun.plan;
 
 import static dev.jrun.plan.MountFlags.*;
 
+import dev.jrun.host.ContainerPaths;
+import dev.jrun.host.DeviceNodes;
 import dev.jrun.host.HostInfo;
 import dev.jrun.host.SearchPath;
 import dev.jrun.plan.Step.IdMapLine;
@@ -9,6 +11,9 @@ import dev.jrun.plan.Step.Purpose;
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Namespace;
 import dev.jrun.security.Capabilities;
+import dev.jrun.security.MaskedPaths;
+import dev.jrun.security.Rlimits;
+import dev.jrun.security.SeccompFilters;
 import dev.jrun.spec.Spec;
 import dev.jrun.sys.Linux;
 import java.io.IOException;
@@ -82,6 +87,9 @@ public final class Planner {
         steps.add(new Step.CloseInheritedFds(nsAt));
         steps.add(new Step.ParentDeathSignal(Linux.SIGKILL, nsAt));
         if (maps != null) steps.add(maps);
+        Spec.ProcessSpec proc = spec.process();
+        if (!proc.rlimits().isEmpty()) steps.add(rlimits(proc));
+        if (proc.oomScoreAdj() != null) steps.add(new Step.OomScoreAdj(proc.oomScoreAdj(), at("/process/oomScoreAdj")));
         steps.add(new Step.AwaitParent(nsAt));
         if (maps != null) {
             boolean gid = maps(maps.gid(), 0);
@@ -94,9 +102,14 @@ public final class Planner {
             if (spec.domainname() != null) steps.add(new Step.SetDomainname(spec.domainname(), at("/domainname")));
         }
         if (ns.contains(Namespace.NET)) steps.add(new Step.LoopbackUp(at("/network")));
-        Spec.ProcessSpec proc = spec.process();
-        long caps = Capabilities.DEFAULT;
-        steps.add(new Step.SetCapabilities(caps, caps, caps, 0, host.lastCap(), at("/process")));
+        steps.add(new Step.SetUmask(proc.umask() == null ? DEFAULT_UMASK : proc.umask(), at("/process/umask")));
+        Spec.CapabilityChanges changes = proc.capabilities();
+        long caps = Capabilities.apply(Capabilities.DEFAULT, changes.add(), changes.drop(), host.lastCap());
+        Step.LoadSeccomp seccomp = seccomp(caps);
+        // Without no_new_privs the kernel loads a filter only with CAP_SYS_ADMIN: before the drop, as runc does.
+        if (seccomp != null && !proc.noNewPrivileges()) steps.add(seccomp);
+        steps.add(new Step.SetCapabilities(caps, caps, caps, 0, host.lastCap(),
+                changes.at() != null ? changes.at() : at("/process")));
         Spec.User user = proc.user();
         long uid = user == null ? 0 : user.uid();
         long gid = user == null ? 0 : user.gid();
@@ -108,6 +121,10 @@ public final class Planner {
         // A credential change clears the parent-death signal (prctl(2)): set it again.
         steps.add(new Step.ParentDeathSignal(Linux.SIGKILL, userAt));
         steps.add(new Step.Chdir(proc.cwd(), at("/process/cwd")));
+        if (proc.noNewPrivileges()) {
+            steps.add(new Step.NoNewPrivileges(at("/process/noNewPrivileges")));
+            if (seccomp != null) steps.add(seccomp); // the last step before the init and the exec
+        }
         boolean init = ns.contains(Namespace.PID) && proc.init();
         if (init) steps.add(new Step.StartInit(at("/process")));
         List<String> env = environment(proc, uid);
@@ -117,8 +134,34 @@ public final class Planner {
         if (needsPrivateDir()) steps.add(0, new Step.PrivateDir(containerRootHostUid(maps), spec.rootfs().at()));
     }
 
-    /** What jrun passes on to the container; HotSpot keeps SIGQUIT and SIGUSR2 for itself. */
+    /**
+     * What jrun passes on to the container. HotSpot keeps SIGQUIT (bin/jrun switches its thread
+     * dump off, which would land in the container's output) and SIGUSR2 for itself.
+     */
     public static final List<Integer> FORWARDED_SIGNALS = List.of(Linux.SIGINT, Linux.SIGTERM, Linux.SIGHUP, Linux.SIGUSR1);
+
+    /** OCI's and runc's default. */
+    static final int DEFAULT_UMASK = 022;
+
+    private Step.SetRlimits rlimits(Spec.ProcessSpec proc) {
+        List<Step.Limit> limits = new ArrayList<>();
+        for (Spec.Rlimit r : proc.rlimits()) limits.add(new Step.Limit(Rlimits.number(r.name()), r.soft(), r.hard()));
+        return new Step.SetRlimits(limits, at("/process/rlimits"));
+    }
+
+    /** The filter for these capabilities (the default profile's rules depend on them), or null for unconfined. */
+    private Step.LoadSeccomp seccomp(long caps) throws PlanException {
+        Spec.Seccomp s = spec.security().seccomp();
+        if (s.kind() == Spec.SeccompKind.UNCONFINED) return null;
+        Location where = s.at() != null ? s.at() : at("/security");
+        try {
+            SeccompFilters.Filter f = SeccompFilters.compile(s.kind() == Spec.SeccompKind.PROFILE ? s.profile() : null, caps, host);
+            return new Step.LoadSeccomp(f.bpf(), f.description(), where);
+        } catch (SeccompFilters.FilterException e) {
+            throw new PlanException(where, "seccomp: " + e.getMessage()
+                    + (s.kind() == Spec.SeccompKind.DEFAULT ? " (or set security.seccomp: unconfined, which is unsafe)" : ""));
+        }
+    }
 
     private Step.WriteIdMaps idMaps() {
         Spec.IdMappings m = spec.idMappings();
@@ -161,23 +204,116 @@ public final class Planner {
         // mount_namespaces(7): without this, mounts below propagate to the host's shared mounts.
         steps.add(new Step.SetPropagation(MS_REC | MS_PRIVATE, at("/namespaces")));
         Spec.Rootfs root = spec.rootfs();
+        steps.add(new Step.ResolveInRoot(host.kernelAtLeast(5, 6), root.at()));
         if (root.host()) {
             addHostRoot(root.at());
         } else if (root.readonly()) {
-            steps.add(new Step.OverlayRoot(root.path().toString(), root.at()));
+            steps.add(new Step.OverlayRoot(real(root.path()), root.at()));
         } else {
-            steps.add(new Step.BindRootfs(root.path().toString(), root.at()));
+            steps.add(new Step.BindRootfs(real(root.path()), root.at()));
         }
+        int rootEnd = steps.size();
         if (spec.defaultMounts()) addDefaultMounts();
+        addDevices();
         for (int i = 0; i < spec.mounts().size(); i++) addSpecMount(spec.mounts().get(i));
         addConfFiles();
+        boolean recursive = host.kernelAtLeast(5, 12);
         for (Spec.Volume v : spec.volumes()) {
-            long flags = MS_BIND | MS_REC | (v.readonly() ? MS_RDONLY : 0);
+            // nodev: a device node in the volume (or made through it) cannot be opened
+            long flags = MS_BIND | MS_REC | MS_NODEV | (v.readonly() ? MS_RDONLY : 0);
             boolean dir = !Files.isRegularFile(v.source());
-            steps.add(new Step.Mount(v.source().toString(), v.destination(), null, flags, null, dir, Purpose.VOLUME, v.at()));
+            steps.add(new Step.Mount(real(v.source()), v.destination(), null, flags, null, dir, Purpose.VOLUME, v.at()));
+            if (v.readonly() && recursive) steps.add(new Step.RecursiveReadonly(v.destination(), v.at()));
         }
+        if (!root.host()) steps.addAll(rootEnd, copyUps(rootEnd));
         steps.add(new Step.EnterRoot(root.host() || root.pivot(), root.at()));
+        Spec.Security sec = spec.security();
+        Location secAt = sec.at() != null ? sec.at() : at("/security");
+        List<String> masked = new ArrayList<>(sec.maskedPaths() != null ? sec.maskedPaths() : MaskedPaths.MASKED);
+        if (root.host()) masked.addAll(MaskedPaths.hostSecrets()); // whatever the spec's list says
+        steps.add(new Step.MaskPaths(List.copyOf(masked), secAt));
+        steps.add(new Step.ReadonlyPaths(sec.readonlyPaths() != null ? sec.readonlyPaths() : MaskedPaths.READONLY, recursive, secAt));
         if (root.host() || root.readonly()) steps.add(new Step.RemountRootReadonly(root.at()));
+    }
+
+    /** A host path without symlinks, as the child opens it (RESOLVE_NO_SYMLINKS); as it is when it does not exist. */
+    private static String real(Path p) {
+        try {
+            return p.toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            return p.toString();
+        }
+    }
+
+    private static String real(String p) {
+        return p.startsWith("/") ? real(Path.of(p)) : p;
+    }
+
+    /**
+     * The rootfs directories that must get new entries (mount points) but belong to a host user
+     * other than the one container root is: with a user namespace, container root may not create
+     * entries in them, so each gets a {@link Step.CopyUp}. Found by walking the mounts from
+     * {@code from} through the same resolver the child program is built with.
+     */
+    private List<Step> copyUps(int from) {
+        if (!spec.has(Namespace.USER) || spec.rootfs().host()) return List.of();
+        long rootUid = containerRootOwner();
+        Path rootPath = spec.rootfs().path();
+        ContainerPaths tree = ContainerPaths.of(rootPath);
+        Set<String> dirs = new java.util.LinkedHashSet<>();
+        for (int i = from; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            String target = s instanceof Step.Mount m ? m.target() : s instanceof Step.Symlink l ? l.linkpath()
+                    : s instanceof Step.ConfFile c ? c.target() : null;
+            if (target == null) continue;
+            try {
+                String resolved = tree.resolve(target);
+                String parent = "/";
+                for (String c : resolved.substring(1).split("/")) {
+                    String p = parent.equals("/") ? "/" + c : parent + "/" + c;
+                    if (tree.kind(p) == ContainerPaths.Kind.MISSING) {
+                        Path backing = tree.backing(parent);
+                        if (!parent.equals("/") && backing != null && backing.startsWith(rootPath)
+                                && Files.isDirectory(backing, java.nio.file.LinkOption.NOFOLLOW_LINKS) && owner(backing) != rootUid) {
+                            dirs.add(parent);
+                        }
+                        tree.createdDir(p);
+                    }
+                    parent = p;
+                }
+                if (s instanceof Step.Mount m) tree.mounted(resolved, (m.flags() & MS_BIND) == 0 ? null : Path.of(m.source()));
+            } catch (ContainerPaths.Unresolvable e) {
+                // the program builder reports it, with the step
+            }
+        }
+        List<Step> out = new ArrayList<>();
+        for (String d : dirs) out.add(new Step.CopyUp(d, spec.rootfs().at()));
+        return out;
+    }
+
+    private static long owner(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The host uid the container's root is: the invoking user by default, else the map's line for 0. */
+    private long containerRootOwner() {
+        Spec.IdMappings m = spec.idMappings();
+        if (m.isDefault()) return host.uid();
+        for (Spec.IdMap l : m.uid()) if (l.container() == 0) return l.host();
+        return -1;
+    }
+
+    /** Each device the spec allows: the host's node bound at its path, like the default ones. */
+    private void addDevices() {
+        for (Spec.Device d : spec.devices()) {
+            String node = d.type() == null ? d.path() : DeviceNodes.find(d.type(), d.major(), d.minor());
+            if (node == null) node = d.path(); // lint reports it; the bind then fails with ENOENT and a hint
+            steps.add(new Step.Mount(real(node), d.path(), null, MS_BIND, null, false, Purpose.DEVICE, d.at()));
+        }
     }
 
     /** A tmpfs root; the host's system directories bound read-only, its usrmerge links (/bin -> usr/bin) kept as links. */
@@ -192,7 +328,7 @@ public final class Planner {
                     // unreadable: leave it out, as a directory that does not exist
                 }
             } else if (Files.isDirectory(p)) {
-                steps.add(new Step.Mount(dir, dir, null, MS_BIND | MS_REC | MS_RDONLY, null, true, Purpose.HOST_DIR, at));
+                steps.add(new Step.Mount(dir, dir, null, MS_BIND | MS_REC | MS_RDONLY | MS_NODEV, null, true, Purpose.HOST_DIR, at));
             }
         }
     }
@@ -215,7 +351,8 @@ public final class Planner {
         } else {
             mount("/sys", "/sys", null, MS_BIND | MS_REC | MS_RDONLY, null, Purpose.DEFAULT, at);
         }
-        mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", Purpose.DEFAULT, at);
+        // nodev: device nodes are bound in one by one; one made in /dev (mknod) cannot be opened
+        mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=755,size=65536k", Purpose.DEFAULT, at);
         for (String d : DEVICES) {
             steps.add(new Step.Mount("/dev/" + d, "/dev/" + d, null, MS_BIND, null, false, Purpose.DEVICE, at));
         }
@@ -254,12 +391,14 @@ public final class Planner {
             flags |= MS_BIND | ("rbind".equals(type) ? MS_REC : 0);
             type = null;
         }
+        // nodev on every mount but devpts (its pty nodes must open): lint refuses a "dev" option
+        if (!"devpts".equals(type)) flags |= MS_NODEV;
         String source = m.source();
         boolean dir = true;
         if ((flags & MS_BIND) != 0 && source != null) {
             // Bind sources are host paths, relative to the spec's folder like every path in a spec.
             java.nio.file.Path p = spec.file().toAbsolutePath().getParent().resolve(source).normalize();
-            source = p.toString();
+            source = real(p);
             dir = !Files.isRegularFile(p);
         } else if (source == null) {
             source = type == null ? "none" : type;

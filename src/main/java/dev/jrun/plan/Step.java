@@ -72,6 +72,8 @@ public sealed interface Step {
         R privateDir(PrivateDir s);
         R createNamespaces(CreateNamespaces s);
         R writeIdMaps(WriteIdMaps s);
+        R setRlimits(SetRlimits s);
+        R oomScoreAdj(OomScoreAdj s);
         R supervise(Supervise s);
     }
 
@@ -85,15 +87,23 @@ public sealed interface Step {
         R overlayRoot(OverlayRoot s);
         R bindRootfs(BindRootfs s);
         R hostRoot(HostRoot s);
+        R resolveInRoot(ResolveInRoot s);
+        R copyUp(CopyUp s);
         R mount(Mount s);
         R symlink(Symlink s);
         R confFile(ConfFile s);
+        R recursiveReadonly(RecursiveReadonly s);
         R enterRoot(EnterRoot s);
         R remountRootReadonly(RemountRootReadonly s);
+        R maskPaths(MaskPaths s);
+        R readonlyPaths(ReadonlyPaths s);
         R setHostname(SetHostname s);
         R setDomainname(SetDomainname s);
         R loopbackUp(LoopbackUp s);
+        R setUmask(SetUmask s);
         R setCapabilities(SetCapabilities s);
+        R noNewPrivileges(NoNewPrivileges s);
+        R loadSeccomp(LoadSeccomp s);
         R setUser(SetUser s);
         R chdir(Chdir s);
         R startInit(StartInit s);
@@ -148,6 +158,22 @@ public sealed interface Step {
     }
 
     /**
+     * Parent side: prlimit64(2) on the child, before it goes on. The parent does it because only
+     * CAP_SYS_RESOURCE in the host's user namespace may raise a hard limit, and the child, in its
+     * own user namespace, does not have it; resources are RLIMIT_* numbers, -1 is unlimited.
+     */
+    record SetRlimits(List<Limit> limits, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.setRlimits(this); }
+    }
+
+    record Limit(int resource, long soft, long hard) {}
+
+    /** Parent side: write /proc/PID/oom_score_adj (lowering it needs CAP_SYS_RESOURCE, which the parent may have). */
+    record OomScoreAdj(int value, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.oomScoreAdj(this); }
+    }
+
+    /**
      * The child blocks on the sync pipe until the parent has done its part (SYNC_GO); EOF
      * (SYNC_ABORT: the parent gave up) makes it exit quietly.
      */
@@ -195,6 +221,32 @@ public sealed interface Step {
     }
 
     /**
+     * The new root, opened as an O_PATH fd: from here on every mount point is resolved below it
+     * with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), created with *at calls relative to its
+     * parent's fd and mounted through its own fd (/proc/self/fd/N), and bind sources are opened
+     * without following any symlink; so a rootfs owner who swaps a directory for a symlink mid-run
+     * cannot move a mount or a mkdir out of the rootfs. {@code openat2} false: a kernel before
+     * 5.6, where paths are resolved by jrun when it builds the program and a race remains.
+     */
+    record ResolveInRoot(boolean openat2, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.resolveInRoot(this); }
+    }
+
+    /**
+     * runc's tmpcopyup, as an overlay: a directory of the rootfs that must get new entries (mount
+     * points) but belongs to a user outside the user namespace is covered by an overlay of itself
+     * over a private tmpfs, so the entries are created there.
+     */
+    record CopyUp(String dir, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.copyUp(this); }
+    }
+
+    /** mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY) on a read-only bind: its submounts too (Linux 5.12+). */
+    record RecursiveReadonly(String target, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.recursiveReadonly(this); }
+    }
+
+    /**
      * mount(2) of {@code source} on {@code target} (inside the new root). {@code dir} says whether
      * the mount point is a directory (created if missing) or a file (created empty if missing).
      * A bind with {@link MountFlags#MS_RDONLY} (or other per-mount flags) is bind + remount,
@@ -217,7 +269,11 @@ public sealed interface Step {
         public <R> R accept(ChildVisitor<R> v) { return v.confFile(this); }
     }
 
-    /** pivot_root(2) into the new root and detach the old one; or chroot(2) when not pivot. */
+    /**
+     * pivot_root(2) into the new root and detach the old one; or, when not pivot, move the new
+     * root over / (MS_MOVE) and chroot(2) into it, as runc's --no-pivot does: a process that
+     * escapes a nested chroot with chdir("..") then lands on the top mount at /, the container's.
+     */
     record EnterRoot(boolean pivot, Location at) implements ChildStep {
         public <R> R accept(ChildVisitor<R> v) { return v.enterRoot(this); }
     }
@@ -225,6 +281,16 @@ public sealed interface Step {
     /** Remount / read-only, after everything was mounted into it. */
     record RemountRootReadonly(Location at) implements ChildStep {
         public <R> R accept(ChildVisitor<R> v) { return v.remountRootReadonly(this); }
+    }
+
+    /** Inside the new root: /dev/null bound over each file, an empty read-only tmpfs over each directory; absent ones skipped. */
+    record MaskPaths(List<String> paths, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.maskPaths(this); }
+    }
+
+    /** Inside the new root: each path bound onto itself and made read-only ({@code recursive}: with mount_setattr, submounts too). */
+    record ReadonlyPaths(List<String> paths, boolean recursive, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.readonlyPaths(this); }
     }
 
     // --- The rest of the container ----------------------------------------------------------
@@ -250,6 +316,44 @@ public sealed interface Step {
     record SetCapabilities(long bounding, long effective, long permitted, long inheritable, int lastCap, Location at)
             implements ChildStep {
         public <R> R accept(ChildVisitor<R> v) { return v.setCapabilities(this); }
+    }
+
+    record SetUmask(int mask, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.setUmask(this); }
+    }
+
+    /** prctl(PR_SET_NO_NEW_PRIVS): no exec can raise privileges again (setuid bits, file capabilities). */
+    record NoNewPrivileges(Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.noNewPrivileges(this); }
+    }
+
+    /**
+     * seccomp(SECCOMP_SET_MODE_FILTER) of BPF compiled in the parent by libseccomp. It comes after
+     * no_new_privs (which the kernel requires without CAP_SYS_ADMIN), or, when the spec opts out of
+     * no_new_privs, before the capabilities are dropped, as runc does.
+     */
+    record LoadSeccomp(byte[] bpf, String description, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.loadSeccomp(this); }
+
+        public int instructions() {
+            return bpf.length / 8;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LoadSeccomp x && java.util.Arrays.equals(bpf, x.bpf) && description.equals(x.description)
+                    && at.equals(x.at);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(bpf) * 31 + description.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "LoadSeccomp[" + instructions() + " instructions, " + description + ", " + at + "]";
+        }
     }
 
     /**

@@ -12,6 +12,9 @@ import dev.jrun.sys.Errno;
  * {@code specs/x.yaml:14:5: step 7 mount tmpfs on /dev/shm: EPERM (Operation not permitted) — hint: ...}.
  */
 public final class RunnerException extends Exception {
+    /** Operands longer than this are cut in messages (with …): one line, even for a 900 KB process.cwd. */
+    static final int MAX_WHAT = 200;
+
     /** The plan step (1-based as `jrun plan` prints it), 0 when the failure belongs to no step. */
     public final int step;
     public final Location at;
@@ -50,7 +53,7 @@ public final class RunnerException extends Exception {
         StringBuilder b = new StringBuilder();
         if (at != null) b.append(at).append(": ");
         if (step > 0) b.append("step ").append(step).append(' ');
-        b.append(what);
+        b.append(what.length() > MAX_WHAT ? what.substring(0, MAX_WHAT) + "\u2026" : what);
         if (errno != 0) b.append(": ").append(Errno.describe(errno));
         if (hint != null) b.append(" \u2014 hint: ").append(hint);
         return b.toString();
@@ -145,7 +148,32 @@ public final class RunnerException extends Exception {
             return errno == Errno.EINVAL ? "the uid/gid is not mapped in the user namespace" : null;
         }
 
+        @Override
+        public String resolveInRoot(Step.ResolveInRoot s) {
+            return errno == Errno.ELOOP || errno == Errno.EXDEV ? "the rootfs path has a symlink in it since the plan was made: "
+                    + "jrun opens it without following any (run again to plan anew)" : null;
+        }
+
+        @Override
+        public String loadSeccomp(Step.LoadSeccomp s) {
+            if (errno == Errno.EACCES) return "loading a seccomp filter needs no_new_privs or CAP_SYS_ADMIN";
+            if (errno == Errno.EINVAL) return "the kernel refused the filter (seccomp disabled, or a filter too long)";
+            return null;
+        }
+
+        @Override
+        public String maskPaths(Step.MaskPaths s) {
+            return errno == Errno.ENOENT ? "masking binds the container's /dev/null: keep defaultMounts, or set security.maskedPaths: []" : null;
+        }
+
         // No known cause to add for these: the errno and the operation say it all.
+        @Override public String setRlimits(Step.SetRlimits s) { return null; }
+        @Override public String oomScoreAdj(Step.OomScoreAdj s) { return perm ? "lowering oom_score_adj needs root (CAP_SYS_RESOURCE)" : null; }
+        @Override public String copyUp(Step.CopyUp s) { return null; }
+        @Override public String recursiveReadonly(Step.RecursiveReadonly s) { return null; }
+        @Override public String readonlyPaths(Step.ReadonlyPaths s) { return null; }
+        @Override public String setUmask(Step.SetUmask s) { return null; }
+        @Override public String noNewPrivileges(Step.NoNewPrivileges s) { return null; }
         @Override public String supervise(Step.Supervise s) { return null; }
         @Override public String closeInheritedFds(Step.CloseInheritedFds s) { return null; }
         @Override public String parentDeathSignal(Step.ParentDeathSignal s) { return null; }

@@ -20,16 +20,24 @@ public final class Capabilities {
 
     public static final int CAP_SYS_ADMIN = 21;
 
-    /** Docker's default set (moby oci/caps/defaults.go), 0xa80425fb: notably without CAP_SYS_ADMIN. */
-    public static final long DEFAULT = mask("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
-            "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-            "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+    /**
+     * podman's default set (containers.conf), 0x800425fb: Docker's without CAP_MKNOD, CAP_NET_RAW and
+     * CAP_AUDIT_WRITE; notably without CAP_SYS_ADMIN. No device a container creates can be opened
+     * anyway (nodev on every writable mount), and raw sockets are a spoofing tool.
+     */
+    public static final long DEFAULT = mask("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+            "CAP_NET_BIND_SERVICE", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT");
 
     /** The number of {@code CAP_NAME} (or {@code NAME}), or -1. */
     public static int number(String name) {
         String n = name.startsWith("CAP_") ? name : "CAP_" + name;
         for (int i = 0; i < NAMES.length; i++) if (NAMES[i].equals(n)) return i;
         return -1;
+    }
+
+    /** Every name, lowest number first. */
+    public static List<String> allNames() {
+        return List.of(NAMES);
     }
 
     public static String name(int number) {
@@ -40,6 +48,20 @@ public final class Capabilities {
         long m = 0;
         for (String n : names) m |= 1L << number(n);
         return m;
+    }
+
+    /**
+     * The default set with a spec's changes, as Docker applies them: {@code drop: [ALL]} empties it
+     * first, then drops, then {@code add} (ALL: every capability this kernel knows). Unknown names
+     * are lint errors before any plan is made, and are ignored here.
+     */
+    public static long apply(long base, List<String> add, List<String> drop, int lastCap) {
+        long all = lastCap >= 63 ? -1L : (1L << (lastCap + 1)) - 1;
+        long set = drop.contains("ALL") ? 0 : base;
+        for (String d : drop) if (number(d) >= 0) set &= ~(1L << number(d));
+        if (add.contains("ALL")) set = all;
+        for (String a : add) if (number(a) >= 0) set |= 1L << number(a);
+        return set & all;
     }
 
     /** The names in {@code mask}, lowest number first. */

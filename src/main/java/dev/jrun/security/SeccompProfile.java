@@ -374,17 +374,6 @@ public final class SeccompProfile {
     private static final List<String> FLAGS = List.of("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
             "SECCOMP_FILTER_FLAG_SPEC_ALLOW");
 
-    /** capabilities(7). Here until jrun has one home for capability names. */
-    private static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE",
-            "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID",
-            "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
-            "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-            "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-            "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
-            "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-            "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-            "CAP_CHECKPOINT_RESTORE");
-
     private static final Pattern SYSCALL_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final Pattern MIN_KERNEL = Pattern.compile("\\d{1,6}\\.\\d{1,6}");
     private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
@@ -546,7 +535,7 @@ public final class SeccompProfile {
             Node.Mapping m = mapping(node, ptr);
             if (m == null) return Filter.NONE;
             keys(m, ptr, FILTER_KEYS);
-            List<String> caps = enumList(m.get("caps"), ptr + "/caps", CAPABILITIES, "capability");
+            List<String> caps = enumList(m.get("caps"), ptr + "/caps", Capabilities.allNames(), "capability");
             List<String> arches = enumList(m.get("arches"), ptr + "/arches", FILTER_ARCHES, "architecture");
             String minKernel = optionalString(m, ptr, "minKernel");
             if (minKernel != null && !MIN_KERNEL.matcher(minKernel).matches()) {

@@ -15,6 +15,7 @@ public final class Errno {
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
     public static final int EMFILE = 24;
+    public static final int EXDEV = 18;
     public static final int ENODEV = 19;
     public static final int ENOSPC = 28;
     public static final int EROFS = 30;

@@ -51,4 +51,10 @@ public interface HostSyscalls {
 
     /** statfs(2) f_flags (ST_*) of the filesystem mount holding {@code path}. */
     long statfsFlags(String path) throws SyscallException;
+
+    /** prlimit64(2) on {@code pid} (0: this process): sets soft and hard (-1 = RLIM_INFINITY). */
+    void prlimit(int pid, int resource, long soft, long hard) throws SyscallException;
+
+    /** This process's {soft, hard} limit of {@code resource} (-1 = RLIM_INFINITY). */
+    long[] getrlimit(int resource) throws SyscallException;
 }

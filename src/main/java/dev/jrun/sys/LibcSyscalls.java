@@ -145,7 +145,9 @@ public final class LibcSyscalls implements Syscalls {
             d.ioctl(0, 0, 0); d.capset(0, 0); d.setgroups(0, 0); d.setresgid(0, 0, 0); d.setresuid(0, 0, 0); d.setsid();
             d.dup3(0, 0, 0); d.rtSigprocmask(0, 0, 0); d.rtSigaction(0, 0, 0); d.rtSigtimedwait(0, 0, 0); d.futexWait(0); d.clone(0);
             d.execve(0, 0, 0); d.kill(0, 0); d.waitid(0, 0, 0, 0); d.exitGroup(0);
+            d.openat2(0, 0, 0, 0); d.statfs(0, 0); d.umask(0); d.seccomp(0, 0, 0); d.mountSetattr(0, 0, 0, 0, 0);
             d.pokeInt(SCRATCH, d.peekInt(SCRATCH) + 1);
+            d.overwrite(SCRATCH, 4, SCRATCH + 4, (int) d.peekLong(SCRATCH) & 3);
         }
     }
 
@@ -163,6 +165,17 @@ public final class LibcSyscalls implements Syscalls {
     @Override public long umount2(long target, int flags) { return dry(sys(off + NR.umount2(), target, flags, 0, 0, 0, 0), 0); }
     @Override public long mkdirat(int dirfd, long path, int mode) { return dry(sys(off + NR.mkdirat(), dirfd, path, mode, 0, 0, 0), variant ? 0 : -Errno.EEXIST); }
     @Override public long openat(int dirfd, long path, int flags, int mode) { return dry(sys(off + NR.openat(), dirfd, path, flags, mode, 0, 0), 3); }
+    @Override public long openat2(int dirfd, long path, long how, long size) {
+        return dry(sys(off + NR.openat2(), dirfd, path, how, size, 0, 0), 5);
+    }
+    @Override public long statfs(long path, long buf) { return dry(sys(off + NR.statfs(), path, buf, 0, 0, 0, 0), 0); }
+    @Override public long umask(int mask) { return dry(sys(off + NR.umask(), mask, 0, 0, 0, 0, 0), 022); }
+    @Override public long seccomp(int operation, int flags, long args) {
+        return dry(sys(off + NR.seccomp(), operation, flags, args, 0, 0, 0), 0);
+    }
+    @Override public long mountSetattr(int dirfd, long path, int flags, long attr, long size) {
+        return dry(sys(off + NR.mountSetattr(), dirfd, path, flags, attr, size, 0), variant ? -Errno.ENOSYS : 0);
+    }
     @Override public long symlinkat(long target, int newdirfd, long linkpath) { return dry(sys(off + NR.symlinkat(), target, newdirfd, linkpath, 0, 0, 0), 0); }
     @Override public long pivotRoot(long newRoot, long putOld) { return dry(sys(off + NR.pivotRoot(), newRoot, putOld, 0, 0, 0, 0), 0); }
     @Override public long chroot(long path) { return dry(sys(off + NR.chroot(), path, 0, 0, 0, 0, 0), 0); }
@@ -209,4 +222,13 @@ public final class LibcSyscalls implements Syscalls {
     @Override public void exitGroup(int status) { sys(off + NR.exitGroup(), status, 0, 0, 0, 0, 0); }
     @Override public int peekInt(long address) { return cursor.at(address).getInt(0); }
     @Override public void pokeInt(long address, int value) { cursor.at(address).setInt(0, value); }
+    @Override public long peekLong(long address) { return cursor.at(address).getLong(0); }
+    /** Plain memory, byte by byte through the one cursor: JNA's bulk copies take Java arrays, which would allocate. */
+    @Override public void overwrite(long address, long length, long src, long srcLength) {
+        for (long i = 0; i < length; i++) cursor.at(address + i).setByte(0, (byte) 0);
+        for (long i = 0; i < srcLength && i < length; i++) {
+            byte b = cursor.at(src + i).getByte(0);
+            cursor.at(address + i).setByte(0, b);
+        }
+    }
 }

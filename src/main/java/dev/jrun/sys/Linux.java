@@ -16,16 +16,19 @@ public final class Linux {
             int chdir, int chroot, int mkdirat, int openat, int symlinkat, int mount, int umount2,
             int pivotRoot, int statfs, int sethostname, int setdomainname, int setgroups,
             int setresuid, int setresgid, int setsid, int capset, int prctl, int rtSigaction,
-            int rtSigprocmask, int rtSigtimedwait, int closeRange, int getpid, int futex, int pidfdOpen) {
+            int rtSigprocmask, int rtSigtimedwait, int closeRange, int getpid, int futex, int pidfdOpen,
+            int openat2, int umask, int seccomp, int mountSetattr, int prlimit64) {
 
         static Nr forArch(String arch) {
             return switch (arch) {
                 case "amd64", "x86_64" -> new Nr(0, 1, 3, 293, 271, 292, 16, 41, 56, 59, 231, 61, 247, 62,
                         80, 161, 258, 257, 266, 165, 166, 155, 137, 170, 171, 116, 117, 119, 112, 126, 157,
-                        13, 14, 128, 436, 39, 202, 434);
+                        13, 14, 128, 436, 39, 202, 434,
+                        437, 95, 317, 442, 302);
                 case "aarch64" -> new Nr(63, 64, 57, 59, 73, 24, 29, 198, 220, 221, 94, 260, 95, 129,
                         49, 51, 34, 56, 36, 40, 39, 41, 43, 161, 162, 159, 147, 149, 157, 91, 167,
-                        134, 135, 137, 436, 172, 98, 434);
+                        134, 135, 137, 436, 172, 98, 434,
+                        437, 166, 277, 442, 261);
                 default -> null;
             };
         }
@@ -42,6 +45,26 @@ public final class Linux {
     public static final int O_NOCTTY = 0400;
     public static final int O_NOFOLLOW = 0400000;
     public static final int O_CLOEXEC = 02000000;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int O_PATH = 010000000;
+
+    /** openat2(2): struct open_how {u64 flags, mode, resolve} and the resolve flags jrun uses. */
+    public static final int OPEN_HOW_SIZE = 24;
+    public static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    public static final long RESOLVE_NO_SYMLINKS = 0x04;
+    public static final long RESOLVE_IN_ROOT = 0x10;
+
+    /** mount_setattr(2): struct mount_attr {u64 attr_set, attr_clr, propagation, userns_fd}. */
+    public static final int MOUNT_ATTR_SIZE = 32;
+    public static final long MOUNT_ATTR_RDONLY = 0x1;
+    public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int AT_RECURSIVE = 0x8000;
+
+    // prctl(2) and seccomp(2)
+    public static final int PR_SET_NO_NEW_PRIVS = 38;
+    public static final int SECCOMP_SET_MODE_FILTER = 1;
+    /** struct sock_fprog {unsigned short len; struct sock_filter *filter}: 16 bytes on 64-bit. */
+    public static final int SOCK_FPROG_SIZE = 16;
 
     public static final int MNT_DETACH = 2;
 

@@ -175,4 +175,21 @@ public final class LinuxHost implements HostSyscalls {
         }
         return out;
     }
+
+    @Override
+    public void prlimit(int pid, int resource, long soft, long hard) throws SyscallException {
+        try (Memory m = new Memory(16)) {
+            m.setLong(0, soft);
+            m.setLong(8, hard);
+            check(sys(NR.prlimit64(), pid, resource, Pointer.nativeValue(m), 0, 0, 0), "prlimit");
+        }
+    }
+
+    @Override
+    public long[] getrlimit(int resource) throws SyscallException {
+        try (Memory m = new Memory(16)) {
+            check(sys(NR.prlimit64(), 0, resource, 0, Pointer.nativeValue(m), 0, 0), "prlimit");
+            return new long[] {m.getLong(0), m.getLong(8)};
+        }
+    }
 }

@@ -27,6 +27,19 @@ public interface Syscalls {
 
     long openat(int dirfd, long path, int flags, int mode);
 
+    /** openat2(2) with a prepared struct open_how (Linux 5.6+). */
+    long openat2(int dirfd, long path, long how, long size);
+
+    long statfs(long path, long buf);
+
+    long umask(int mask);
+
+    /** seccomp(2): SECCOMP_SET_MODE_FILTER with a prepared struct sock_fprog. */
+    long seccomp(int operation, int flags, long args);
+
+    /** mount_setattr(2) with a prepared struct mount_attr (Linux 5.12+). */
+    long mountSetattr(int dirfd, long path, int flags, long attr, long size);
+
     long symlinkat(long target, int newdirfd, long linkpath);
 
     long pivotRoot(long newRoot, long putOld);
@@ -84,4 +97,10 @@ public interface Syscalls {
 
     /** Stores a 32-bit int at an address (the exec-status record). */
     void pokeInt(long address, int value);
+
+    /** The 64-bit long at an address (statfs's f_flags). */
+    long peekLong(long address);
+
+    /** Sets {@code length} bytes at {@code address} to 0, then copies {@code srcLength} bytes from {@code src} there. */
+    void overwrite(long address, long length, long src, long srcLength);
 }

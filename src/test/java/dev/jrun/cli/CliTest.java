@@ -51,7 +51,7 @@ class CliTest {
     void planPrintsEveryStepWithoutRunningAnything() {
         Out o = jrun("plan", "specs/demo.yaml");
         assertEquals(0, o.code(), o.err());
-        assertTrue(o.out().contains(" 2. parent namespaces    clone CLONE_NEWUSER|"), o.out());
+        assertTrue(o.out().contains(" 2. parent namespaces     clone CLONE_NEWUSER|"), o.out());
         assertTrue(o.out().contains("pivot-root"), o.out());
         assertTrue(o.out().lines().anyMatch(l -> l.trim().startsWith("from specs/demo.yaml:")), o.out());
         Out json = jrun("plan", "--json", "specs/demo.yaml");

@@ -48,9 +48,10 @@ class PlannerTest {
         Plan p = Planner.compile(defaults(), LOCATE, ROOTLESS);
         List<String> k = kinds(p);
         assertEquals(List.of("private-dir", "namespaces", "close-fds", "death-signal", "id-maps", "sync", "ns-root",
-                "propagation", "rootfs"), k.subList(0, 9));
-        assertEquals(List.of("pivot-root", "readonly-root", "hostname", "loopback", "capabilities", "user", "death-signal",
-                "chdir", "init", "exec", "supervise"), k.subList(k.size() - 11, k.size()));
+                "propagation", "resolve-root", "rootfs"), k.subList(0, 10));
+        assertEquals(List.of("pivot-root", "masked-paths", "readonly-paths", "readonly-root", "hostname", "loopback", "umask",
+                "capabilities", "user", "death-signal", "chdir", "no-new-privs", "seccomp", "init", "exec", "supervise"),
+                k.subList(k.size() - 16, k.size()), "seccomp last before the init and the exec, after no_new_privs");
         // conf files come after every default mount, so a mount over /etc could not hide them
         assertTrue(k.lastIndexOf("mount") < k.indexOf("conf-file"));
     }
@@ -101,8 +102,9 @@ class PlannerTest {
     void withoutMountNamespaceThereAreNoFilesystemSteps() throws Exception {
         Spec s = spec(EnumSet.of(Namespace.USER, Namespace.UTS), List.of(), List.of(), List.of(),
                 new Spec.IdMappings(List.of(), List.of(), AT), Spec.NetworkMode.HOST, false);
-        assertEquals(List.of("namespaces", "close-fds", "death-signal", "id-maps", "sync", "ns-root", "hostname",
-                "capabilities", "user", "death-signal", "chdir", "exec", "supervise"), kinds(Planner.compile(s, LOCATE, ROOTLESS)));
+        assertEquals(List.of("namespaces", "close-fds", "death-signal", "id-maps", "sync", "ns-root", "hostname", "umask",
+                "capabilities", "user", "death-signal", "chdir", "no-new-privs", "seccomp", "exec", "supervise"),
+                kinds(Planner.compile(s, LOCATE, ROOTLESS)));
     }
 
     @Test
@@ -119,12 +121,14 @@ class PlannerTest {
         List<Step.Mount> scratch = p.stepsOf(Step.Mount.class).stream().filter(m -> m.target().equals("/scratch")).toList();
         assertEquals(2, scratch.size(), "the mount, then its propagation change");
         assertEquals("tmpfs", scratch.get(0).fstype());
-        assertEquals(MS_NOSUID, scratch.get(0).flags());
+        assertEquals(MS_NOSUID | MS_NODEV, scratch.get(0).flags(), "nodev on every mount jrun makes");
         assertEquals("size=16m,mode=0700", scratch.get(0).data());
         assertEquals(MS_PRIVATE | MS_REC, scratch.get(1).flags());
         assertEquals(m1, scratch.get(0).at());
         Step.Mount vol = p.stepsOf(Step.Mount.class).stream().filter(m -> m.purpose() == Step.Purpose.VOLUME).findFirst().orElseThrow();
-        assertEquals(MS_BIND | MS_REC | MS_RDONLY, vol.flags());
+        assertEquals(MS_BIND | MS_REC | MS_RDONLY | MS_NODEV, vol.flags());
+        assertEquals(List.of(new Step.RecursiveReadonly("/data", v1)), p.stepsOf(Step.RecursiveReadonly.class),
+                "a read-only volume's submounts are read-only too");
         assertEquals(v1, vol.at());
         List<Step.ConfFile> hosts = p.stepsOf(Step.ConfFile.class).stream().filter(c -> c.target().equals("/etc/hosts")).toList();
         assertEquals(1, hosts.size(), "a listed file replaces the generated one");
@@ -151,8 +155,8 @@ class PlannerTest {
     void printerShowsEveryStepWithItsSource() throws Exception {
         Plan p = Planner.compile(defaults(), LOCATE, ROOTLESS);
         String text = PlanPrinter.text(p);
-        assertTrue(text.contains(" 2. parent namespaces    clone CLONE_NEWUSER|CLONE_NEWNS|"), text);
-        assertTrue(text.contains(" 1. parent private-dir   create a 0700 directory"), text);
+        assertTrue(text.contains(" 2. parent namespaces     clone CLONE_NEWUSER|CLONE_NEWNS|"), text);
+        assertTrue(text.contains(" 1. parent private-dir    create a 0700 directory"), text);
         assertTrue(text.contains("setgroups deny; uid_map 0 1000 1; gid_map 0 1000 1"), text);
         assertTrue(text.contains("proc on /proc type proc flags MS_NOSUID|MS_NODEV|MS_NOEXEC"), text);
         assertTrue(text.contains("execve /bin/sh -c 'echo hi'"), text);
@@ -170,7 +174,7 @@ class PlannerTest {
         assertEquals(List.of(new Step.OverlayRoot("/work/build/rootfs", AT)), p.stepsOf(Step.OverlayRoot.class));
         assertTrue(p.stepsOf(Step.BindRootfs.class).isEmpty(), "a read-only rootfs is an overlay, not a bind");
         Step.SetCapabilities caps = p.stepsOf(Step.SetCapabilities.class).get(0);
-        assertEquals(0xa80425fbL, caps.bounding(), "Docker's default set");
+        assertEquals(0x800405fbL, caps.bounding(), "podman's default set: no MKNOD, NET_RAW, AUDIT_WRITE, SYS_ADMIN");
         assertEquals(caps.bounding(), caps.effective());
         assertEquals(0, caps.inheritable());
         assertEquals(0, caps.bounding() & (1L << 21), "no CAP_SYS_ADMIN");
@@ -182,10 +186,10 @@ class PlannerTest {
         assertEquals(-1, p.stepsOf(Step.PrivateDir.class).get(0).owner());
         String text = PlanPrinter.text(p);
         assertTrue(text.contains("overlay lowerdir=/work/build/rootfs,upperdir=PRIVATE/layer/upper"), text);
-        assertTrue(text.contains("capabilities  bounding, effective, permitted: CAP_CHOWN CAP_DAC_OVERRIDE"), text);
-        assertTrue(text.contains("death-signal  prctl PR_SET_PDEATHSIG SIGKILL"), text);
-        assertTrue(text.contains("ns-root       setresgid 0, setresuid 0"), text);
-        assertTrue(text.contains("supervise     forward SIGINT SIGTERM SIGHUP SIGUSR1 to the init"), text);
+        assertTrue(text.contains("capabilities   bounding, effective, permitted: CAP_CHOWN CAP_DAC_OVERRIDE"), text);
+        assertTrue(text.contains("death-signal   prctl PR_SET_PDEATHSIG SIGKILL"), text);
+        assertTrue(text.contains("ns-root        setresgid 0, setresuid 0"), text);
+        assertTrue(text.contains("supervise      forward SIGINT SIGTERM SIGHUP SIGUSR1 to the init"), text);
     }
 
     @Test

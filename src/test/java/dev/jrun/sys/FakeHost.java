@@ -28,6 +28,9 @@ public final class FakeHost implements HostSyscalls {
     private int nextPid = 1000;
     /** A failure for the next pipe() call, when set. */
     public int failNextPipe;
+    /** Which pipe() call (1-based) fails with EMFILE, when set. */
+    public int failPipeNumber;
+    private int pipes;
     /** -errno for the next clone, when set. */
     public int failNextClone;
     /** A failure for writeFile of a path ending so, when set. */
@@ -157,6 +160,7 @@ public final class FakeHost implements HostSyscalls {
 
     @Override
     public int[] pipe() throws SyscallException {
+        if (++pipes == failPipeNumber) failNextPipe = Errno.EMFILE;
         if (failNextPipe != 0) {
             int e = failNextPipe;
             failNextPipe = 0;
@@ -278,5 +282,19 @@ public final class FakeHost implements HostSyscalls {
     @Override
     public long statfsFlags(String path) {
         return 0;
+    }
+
+    /** Limits the fake's own process has, and a failure for raising past them (as unprivileged). */
+    public long hardNofile = 4096;
+
+    @Override
+    public void prlimit(int pid, int resource, long soft, long hard) throws SyscallException {
+        record("prlimit(" + pid + ", " + resource + ", " + soft + ", " + hard + ")");
+        if (hard > hardNofile || hard == -1) throw new SyscallException("prlimit", Errno.EPERM);
+    }
+
+    @Override
+    public long[] getrlimit(int resource) {
+        return new long[] {1024, hardNofile};
     }
 }

@@ -19,6 +19,8 @@ public final class RecordingSyscalls implements Syscalls {
     /** What successive waitid calls report: {pid, si_code, si_status} (then nothing, pid 0). */
     public final List<int[]> waits = new ArrayList<>();
     public Integer exitStatus;
+    /** What overwrite() wrote last: the bytes now at the start of the area, and its length. */
+    public String overwritten;
     public byte[] lastWrite;
 
     /** Calls whose line starts with {@code prefix} return -errno. */
@@ -71,12 +73,40 @@ public final class RecordingSyscalls implements Syscalls {
         return record("mount(" + str(source) + ", " + str(target) + ", " + str(fstype) + ", " + MountFlags.describe(flags) + ", " + str(data) + ")");
     }
     @Override public long umount2(long target, int flags) { return record("umount2(" + str(target) + ", " + flags + ")"); }
-    @Override public long mkdirat(int dirfd, long path, int mode) { return record("mkdir(" + str(path) + ", 0" + Integer.toOctalString(mode) + ")"); }
+    private static String at(int dirfd) {
+        return dirfd == Linux.AT_FDCWD ? "" : "@" + dirfd + " ";
+    }
+    @Override public long mkdirat(int dirfd, long path, int mode) {
+        return record("mkdir(" + at(dirfd) + str(path) + ", 0" + Integer.toOctalString(mode) + ")");
+    }
     @Override public long openat(int dirfd, long path, int flags, int mode) {
-        long r = record("creat(" + str(path) + ", 0" + Integer.toOctalString(mode) + ")");
+        boolean creat = (flags & Linux.O_CREAT) != 0;
+        long r = record((creat ? "creat(" : "open(") + at(dirfd) + str(path) + (creat ? ", 0" + Integer.toOctalString(mode) : "") + ")");
         return r < 0 ? r : 99;
     }
-    @Override public long symlinkat(long target, int newdirfd, long linkpath) { return record("symlink(" + str(target) + ", " + str(linkpath) + ")"); }
+    /** The open_how's resolve flags, as a word: "in-root", "no-symlinks". */
+    @Override public long openat2(int dirfd, long path, long how, long size) {
+        long resolve = new Pointer(how).getLong(16);
+        String mode = (resolve & Linux.RESOLVE_IN_ROOT) != 0 ? "in-root" : (resolve & Linux.RESOLVE_NO_SYMLINKS) != 0 ? "no-symlinks" : "plain";
+        long r = record("openat2(" + at(dirfd) + str(path) + ", " + mode + ")");
+        return r < 0 ? r : 90;
+    }
+    @Override public long statfs(long path, long buf) {
+        new Pointer(buf).setLong(Linux.STATFS_F_FLAGS, Linux.ST_NOSUID | Linux.ST_NODEV | Linux.ST_NOEXEC);
+        return record("statfs(" + str(path) + ")");
+    }
+    @Override public long umask(int mask) { long r = record("umask(0" + Integer.toOctalString(mask) + ")"); return r < 0 ? r : 022; }
+    @Override public long seccomp(int operation, int flags, long args) {
+        int len = new Pointer(args).getShort(0) & 0xffff;
+        return record("seccomp(" + operation + ", " + flags + ", " + len + " instructions)");
+    }
+    @Override public long mountSetattr(int dirfd, long path, int flags, long attr, long size) {
+        return record("mount_setattr(" + dirfd + ", " + str(path) + ", 0x" + Integer.toHexString(flags) + ", set=0x"
+                + Long.toHexString(new Pointer(attr).getLong(0)) + ")");
+    }
+    @Override public long symlinkat(long target, int newdirfd, long linkpath) {
+        return record("symlink(" + str(target) + ", " + at(newdirfd) + str(linkpath) + ")");
+    }
     @Override public long pivotRoot(long newRoot, long putOld) { return record("pivot_root(" + str(newRoot) + ", " + str(putOld) + ")"); }
     @Override public long chroot(long path) { return record("chroot(" + str(path) + ")"); }
     @Override public long chdir(long path) { return record("chdir(" + str(path) + ")"); }
@@ -139,4 +169,10 @@ public final class RecordingSyscalls implements Syscalls {
     @Override public int peekInt(long address) { return new Pointer(address).getInt(0); }
     @Override public void pokeInt(long address, int value) { new Pointer(address).setInt(0, value); }
 
+    @Override public long peekLong(long address) { return new Pointer(address).getLong(0); }
+    @Override public void overwrite(long address, long length, long src, long srcLength) {
+        overwritten = new String(new Pointer(src).getByteArray(0, (int) srcLength), java.nio.charset.StandardCharsets.US_ASCII)
+                + " (" + length + " bytes)";
+        calls.add("overwrite(" + length + " bytes)");
+    }
 }

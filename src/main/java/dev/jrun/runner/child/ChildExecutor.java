@@ -1,5 +1,6 @@
 package dev.jrun.runner.child;
 
+import static dev.jrun.plan.MountFlags.*;
 import static dev.jrun.runner.child.ChildProgram.*;
 import static dev.jrun.sys.Linux.*;
 
@@ -47,14 +48,37 @@ public final class ChildExecutor {
                 case MOUNT -> r = s.mount(a[k], a[k + 1], a[k + 2], a[k + 3], a[k + 4]);
                 case UMOUNT2 -> r = s.umount2(a[k], (int) a[k + 1]);
                 case MKDIR -> {
-                    r = s.mkdirat(AT_FDCWD, a[k], (int) a[k + 1]);
+                    r = s.mkdirat((int) a[k + 2], a[k], (int) a[k + 1]);
                     if (r == -Errno.EEXIST) r = 0;
                 }
                 case CREAT -> {
-                    r = s.openat(AT_FDCWD, a[k], O_RDONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, (int) a[k + 1]);
+                    r = s.openat((int) a[k + 2], a[k], O_RDONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | (int) a[k + 3], (int) a[k + 1]);
                     if (r >= 0) r = s.close((int) r);
                 }
-                case SYMLINK -> r = s.symlinkat(a[k], AT_FDCWD, a[k + 1]);
+                case SYMLINK -> r = s.symlinkat(a[k], (int) a[k + 2], a[k + 1]);
+                case OPENAT2_TO -> {
+                    r = s.openat2((int) a[k], a[k + 1], a[k + 2], OPEN_HOW_SIZE);
+                    if (r >= 0 && r != a[k + 3]) {
+                        long d = s.dup3((int) r, (int) a[k + 3], O_CLOEXEC);
+                        s.close((int) r);
+                        r = d;
+                    }
+                }
+                case MOUNT_SETATTR -> r = s.mountSetattr((int) a[k], a[k + 1], (int) a[k + 2], a[k + 3], MOUNT_ATTR_SIZE);
+                case MASK_PATH -> r = mask(s, a[k], a[k + 1], a[k + 2], a[k + 3]);
+                case READONLY_PATH -> r = readonly(s, a[k], a[k + 1], a[k + 2], a[k + 3]);
+                case LOAD_SECCOMP -> {
+                    // struct sock_fprog {u16 len; u64 filter} (both arches little-endian, pointer at 8)
+                    s.pokeInt(a[k + 2], (int) a[k + 1]);
+                    s.pokeInt(a[k + 2] + 8, (int) a[k]);
+                    s.pokeInt(a[k + 2] + 12, (int) (a[k] >>> 32));
+                    r = s.seccomp(SECCOMP_SET_MODE_FILTER, 0, a[k + 2]);
+                }
+                case UMASK -> r = s.umask((int) a[k]) < 0 ? -Errno.EINVAL : 0;
+                case OVERWRITE -> {
+                    s.overwrite(a[k], a[k + 1], a[k + 2], a[k + 3]);
+                    r = 0;
+                }
                 case PIVOT_ROOT -> r = s.pivotRoot(a[k], a[k + 1]);
                 case CHROOT -> r = s.chroot(a[k]);
                 case CHDIR -> r = s.chdir(a[k]);
@@ -157,6 +181,41 @@ public final class ChildExecutor {
                 return;
             }
         }
+    }
+
+    /** runc's maskPath: absent paths are fine; a file gets /dev/null bound over it, a directory (ENOTDIR) a read-only tmpfs. */
+    private static long mask(Syscalls s, long path, long devNull, long tmpfs, long data) {
+        long fd = s.openat(AT_FDCWD, path, O_PATH | O_CLOEXEC, 0);
+        if (fd == -Errno.ENOENT) return 0;
+        if (fd < 0) return fd;
+        s.close((int) fd);
+        long r = s.mount(devNull, path, 0, MS_BIND, 0);
+        if (r == -Errno.ENOTDIR) r = s.mount(tmpfs, path, tmpfs, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, data);
+        return r;
+    }
+
+    /**
+     * runc's readonlyPath: bind onto itself, then read-only — with mount_setattr(AT_RECURSIVE) for
+     * the submounts too, else a remount that repeats the flags the kernel locks (statfs).
+     */
+    private static long readonly(Syscalls s, long path, long attr, long statfsBuf, long none) {
+        long fd = s.openat(AT_FDCWD, path, O_PATH | O_CLOEXEC, 0);
+        if (fd == -Errno.ENOENT) return 0;
+        if (fd < 0) return fd;
+        s.close((int) fd);
+        long r = s.mount(path, path, 0, MS_BIND | MS_REC, 0);
+        if (r < 0) return r;
+        if (attr != 0) return s.mountSetattr(AT_FDCWD, path, AT_RECURSIVE, attr, MOUNT_ATTR_SIZE);
+        r = s.statfs(path, statfsBuf);
+        if (r < 0) return r;
+        return s.mount(none, path, 0, MS_REMOUNT | MS_BIND | MS_RDONLY | msFlags(s.peekLong(statfsBuf + STATFS_F_FLAGS)), 0);
+    }
+
+    /** statfs's ST_* flags as the MS_* flags a bind remount must repeat (the same bits, but relatime). */
+    static long msFlags(long st) {
+        long ms = st & (ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_NODIRATIME);
+        if ((st & ST_RELATIME) != 0) ms |= MS_RELATIME;
+        return ms;
     }
 
     private static void fail(Syscalls s, ChildProgram p, int i, int errno) {

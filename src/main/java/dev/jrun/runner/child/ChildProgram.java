@@ -18,10 +18,11 @@ public final class ChildProgram implements AutoCloseable {
     static final int CLOSE = 4;
     static final int MOUNT = 5;
     static final int UMOUNT2 = 6;
-    /** mkdirat(2); an existing directory is fine. */
+    /** mkdirat(a2, a0, a1); an existing directory is fine. */
     static final int MKDIR = 7;
-    /** openat(O_CREAT) + close: an empty file as a mount point. */
+    /** openat(a2, a0, O_CREAT|a3) + close: an empty file as a mount point. */
     static final int CREAT = 8;
+    /** symlinkat(a0, a2, a1). */
     static final int SYMLINK = 9;
     static final int PIVOT_ROOT = 10;
     static final int CHROOT = 11;
@@ -61,6 +62,19 @@ public final class ChildProgram implements AutoCloseable {
     static final int STALL = 32;
     /** Blocks forever in futex(2), as a JVM copy stuck on a lock does: fault injection. */
     static final int STALL_FUTEX = 33;
+    /** openat2(a0, a1, how a2) and dup3 of the result to fd a3 (a fixed number the program's later ops name). */
+    static final int OPENAT2_TO = 34;
+    /** mount_setattr(a0, a1, a2, attr a3). */
+    static final int MOUNT_SETATTR = 35;
+    /** Mask path a0: bind a1 (/dev/null) over it, or mount a2 (tmpfs) read-only with data a3 on a directory; skip it when absent. */
+    static final int MASK_PATH = 36;
+    /** Bind path a0 onto itself and make it read-only: mount_setattr with attr a1 (recursive), or a remount keeping the flags statfs (buf a2) reports. */
+    static final int READONLY_PATH = 37;
+    /** seccomp(SECCOMP_SET_MODE_FILTER) of a1 instructions at a0, through struct sock_fprog a2 filled in here. */
+    static final int LOAD_SECCOMP = 38;
+    static final int UMASK = 39;
+    /** Zero a1 bytes at a0 (raw address), then copy a3 bytes from a2 there: the init's command line. */
+    static final int OVERWRITE = 40;
 
     final int[] op;
     final long[] args;

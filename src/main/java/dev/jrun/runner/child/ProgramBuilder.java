@@ -37,7 +37,14 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             /** Test-only fault injection: where this attempt stalls on purpose, or null. */
             FaultInjection.Where stall,
             /** Locked-flag lookup (statfs), injectable so unit tests need no particular host. */
-            LockedFlags lockedFlags) {}
+            LockedFlags lockedFlags,
+            /** This JVM's argv area (its /proc/self/cmdline), which the init overwrites in its copy; 0 when unknown. */
+            long argStart,
+            long argLength) {
+        public Setup(int syncFd, int statusFd, int ttyFd, Path privateDir, FaultInjection.Where stall, LockedFlags lockedFlags) {
+            this(syncFd, statusFd, ttyFd, privateDir, stall, lockedFlags, 0, 0);
+        }
+    }
 
     @FunctionalInterface
     public interface LockedFlags {
@@ -61,10 +68,71 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
     private boolean entered;
     private boolean init;
     private int confFiles;
+    private int copyUps;
+    /** ResolveInRoot(openat2): bind sources opened without symlinks; once the root is mounted, targets resolved below it. */
+    private boolean raceFree;
+    private boolean inRoot;
+    /** The fds the program opens, at fixed numbers the builder picks among those close-fds leaves free. */
+    private final int rootFd;
+    private final int targetFd;
+    private final int parentFd;
+    private final int sourceFd;
+    /** struct open_how: below the root (O_PATH; O_PATH|O_DIRECTORY) and of a host path without symlinks (file; dir). */
+    private int howInRoot;
+    private int howInRootDir;
+    private int howHost;
+    private int howHostDir;
+    private int howPlainDir;
 
     private ProgramBuilder(Plan plan, Setup setup) {
         this.plan = plan;
         this.setup = setup;
+        int[] free = new int[4];
+        int fd = 3;
+        for (int i = 0; i < free.length; fd++) {
+            if (fd != setup.syncFd() && fd != setup.statusFd() && fd != setup.ttyFd()) free[i++] = fd;
+        }
+        rootFd = free[0];
+        targetFd = free[1];
+        parentFd = free[2];
+        sourceFd = free[3];
+    }
+
+    private int how(long flags, long resolve) {
+        return arena.struct(NativeArena.layout(OPEN_HOW_SIZE).putLong(flags).putLong(0).putLong(resolve).array());
+    }
+
+    /** A container path relative to the root fd: "etc/hosts", "." for the root itself. */
+    private static String rel(String resolved) {
+        return resolved.equals("/") ? "." : resolved.substring(1);
+    }
+
+    /** /proc/self/fd/N: what mount(2) and overlayfs resolve to the fd's own file (a magic link). */
+    private static String fdPath(int fd) {
+        return "/proc/self/fd/" + fd;
+    }
+
+    /**
+     * Opens container path {@code resolved} below the root as {@code fd} and returns the path that
+     * names it, or, before the root is pinned (or without openat2), its host path.
+     */
+    private String open(String resolved, int fd, boolean dir) {
+        if (!inRoot) return paths.host(resolved);
+        emitP("resolve " + resolved + " in the root (openat2)", OPENAT2_TO,
+                new long[] {rootFd, str(rel(resolved)), dir ? howInRootDir : howInRoot, fd}, 0b0110);
+        return fdPath(fd);
+    }
+
+    private void close(int fd) {
+        if (inRoot) emit("close fd " + fd, CLOSE, fd);
+    }
+
+    /** A bind source: a host path the spec names is opened without following any symlink. */
+    private String source(String hostPath, boolean guarded) {
+        if (!raceFree || !guarded) return hostPath;
+        emitP("open bind source " + hostPath + " (openat2 RESOLVE_NO_SYMLINKS)", OPENAT2_TO,
+                new long[] {AT_FDCWD, str(hostPath), howHost, sourceFd}, 0b0110);
+        return fdPath(sourceFd);
     }
 
     public static ChildProgram build(Plan plan, Setup setup) throws RunnerException {
@@ -74,6 +142,11 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
     private ChildProgram build() throws RunnerException {
         try {
             int statusBuf = arena.zeroed(8);
+            howInRoot = how(O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+            howInRootDir = how(O_PATH | O_CLOEXEC | O_DIRECTORY, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+            howHost = how(O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+            howHostDir = how(O_PATH | O_CLOEXEC | O_DIRECTORY, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+            howPlainDir = how(O_PATH | O_CLOEXEC | O_DIRECTORY, 0);
             List<Step> steps = plan.steps();
             for (int i = 0; i < steps.size(); i++) {
                 current = i;
@@ -158,36 +231,58 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
         return null;
     }
 
+    @Override
+    public Void resolveInRoot(Step.ResolveInRoot r) {
+        raceFree = r.openat2();
+        return null;
+    }
+
+    /** Once the root is mounted: its fd, below which every later mount point is resolved. */
+    private void pinRoot(String hostPath, boolean guarded) {
+        if (!raceFree) return;
+        emitP("open the new root " + hostPath, OPENAT2_TO, new long[] {AT_FDCWD, str(hostPath), guarded ? howHostDir : howPlainDir,
+                rootFd}, 0b0110);
+        inRoot = true;
+    }
+
     /**
      * A read-only rootfs is shown through an overlay whose upper layer is a private tmpfs: mount
      * points the spec needs but the rootfs lacks are created there, never in the host's directory
-     * (which a plain bind would change for good).
+     * (which a plain bind would change for good). nodev: no device node made in it can be opened.
      */
     @Override
     public Void overlayRoot(Step.OverlayRoot o) {
         String root = privatePath("root");
         String layer = privatePath("layer");
-        emitP("mkdir " + root, MKDIR, new long[] {str(root), 0700}, 0b1);
-        emitP("mkdir " + layer, MKDIR, new long[] {str(layer), 0700}, 0b1);
+        emitP("mkdir " + root, MKDIR, new long[] {str(root), 0700, AT_FDCWD}, 0b1);
+        emitP("mkdir " + layer, MKDIR, new long[] {str(layer), 0700, AT_FDCWD}, 0b1);
         emitP("mount tmpfs on " + layer + " (overlay's upper layer)", MOUNT,
                 new long[] {str("tmpfs"), str(layer), str("tmpfs"), MS_NOSUID | MS_NODEV, str("mode=755")}, 0b10111);
-        emitP("mkdir " + layer + "/upper", MKDIR, new long[] {str(layer + "/upper"), 0755}, 0b1);
-        emitP("mkdir " + layer + "/work", MKDIR, new long[] {str(layer + "/work"), 0755}, 0b1);
-        String options = "lowerdir=" + overlayEscape(o.lower()) + ",upperdir=" + overlayEscape(layer + "/upper")
+        emitP("mkdir " + layer + "/upper", MKDIR, new long[] {str(layer + "/upper"), 0755, AT_FDCWD}, 0b1);
+        emitP("mkdir " + layer + "/work", MKDIR, new long[] {str(layer + "/work"), 0755, AT_FDCWD}, 0b1);
+        String lower = source(o.lower(), true);
+        String options = "lowerdir=" + overlayEscape(lower) + ",upperdir=" + overlayEscape(layer + "/upper")
                 + ",workdir=" + overlayEscape(layer + "/work");
         emitP("mount overlay of rootfs " + o.lower() + " on " + root, MOUNT,
-                new long[] {str("overlay"), str(root), str("overlay"), 0, str(options)}, 0b10111);
+                new long[] {str("overlay"), str(root), str("overlay"), MS_NODEV, str(options)}, 0b10111);
         paths = new ContainerPaths(root, Path.of(o.lower()));
+        pinRoot(root, false);
         return null;
     }
 
-    /** A writable rootfs is bound onto itself, as runc does, and mount points are created in it. */
+    /** A writable rootfs is bound onto itself, as runc does, and remounted nodev; mount points are created in it. */
     @Override
     public Void bindRootfs(Step.BindRootfs b) {
-        paths = new ContainerPaths(b.source(), Path.of(b.source()));
-        emitP("bind rootfs " + b.source() + " onto itself", MOUNT,
-                new long[] {str(b.source()), str(b.source()), 0, MS_BIND | MS_REC, 0}, 0b00011);
-        return null;
+        return checked(() -> {
+            paths = new ContainerPaths(b.source(), Path.of(b.source()));
+            String src = source(b.source(), true);
+            emitP("bind rootfs " + b.source() + " onto itself", MOUNT, new long[] {str(src), str(src), 0, MS_BIND | MS_REC, 0}, 0b00011);
+            long locked = setup.lockedFlags().of(b.source());
+            pinRoot(b.source(), true);
+            String at = inRoot ? fdPath(rootFd) : b.source();
+            emitP("remount rootfs " + MountFlags.describe(MS_NODEV | locked), MOUNT,
+                    new long[] {str("none"), str(at), 0, MS_REMOUNT | MS_BIND | MS_NODEV | locked, 0}, 0b11);
+        });
     }
 
     /** overlayfs splits its options at ',' and lowerdir at ':'; a backslash escapes both. */
@@ -198,13 +293,35 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
     @Override
     public Void hostRoot(Step.HostRoot h) {
         String root = privatePath("root");
-        emitP("mkdir " + root, MKDIR, new long[] {str(root), 0700}, 0b1);
+        emitP("mkdir " + root, MKDIR, new long[] {str(root), 0700, AT_FDCWD}, 0b1);
         paths = new ContainerPaths(root, null);
         emitP("mount tmpfs on " + root + " (host root)", MOUNT,
                 new long[] {str("tmpfs"), str(root), str("tmpfs"), MS_NOSUID | MS_NODEV, str("mode=755")}, 0b10111);
+        pinRoot(root, false);
         // Host binaries expect a /tmp to exist (as a cwd, say); it is an empty directory of the root.
         mkdir("/tmp");
         return null;
+    }
+
+    /** An overlay of the directory over a fresh tmpfs of the private dir: new entries go to the tmpfs. */
+    @Override
+    public Void copyUp(Step.CopyUp c) {
+        return checked(() -> {
+            String resolved = resolve(c.dir());
+            String layer = privatePath("copyup-" + copyUps++);
+            emitP("mkdir " + layer, MKDIR, new long[] {str(layer), 0700, AT_FDCWD}, 0b1);
+            emitP("mount tmpfs on " + layer + " (copy-up of " + c.dir() + ")", MOUNT,
+                    new long[] {str("tmpfs"), str(layer), str("tmpfs"), MS_NOSUID | MS_NODEV, str("mode=755")}, 0b10111);
+            emitP("mkdir " + layer + "/upper", MKDIR, new long[] {str(layer + "/upper"), 0755, AT_FDCWD}, 0b1);
+            emitP("mkdir " + layer + "/work", MKDIR, new long[] {str(layer + "/work"), 0755, AT_FDCWD}, 0b1);
+            String dir = open(resolved, targetFd, true);
+            String options = "lowerdir=" + overlayEscape(dir) + ",upperdir=" + overlayEscape(layer + "/upper")
+                    + ",workdir=" + overlayEscape(layer + "/work");
+            emitP("mount overlay of " + c.dir() + " on itself (copy-up)", MOUNT,
+                    new long[] {str("overlay"), str(dir), str("overlay"), MS_NODEV, str(options)}, 0b10111);
+            close(targetFd);
+            paths.mounted(resolved, paths.backing(resolved));
+        });
     }
 
     private String privatePath(String name) {
@@ -214,36 +331,68 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
 
     @Override
     public Void mount(Step.Mount m) {
-        return checked(() -> mount(m.source(), m.target(), m.fstype(), m.flags(), m.data(), m.dir()));
+        return checked(() -> mount(m.source(), m.target(), m.fstype(), m.flags(), m.data(), m.dir(),
+                m.purpose() != Step.Purpose.CONF_FILE));
     }
 
-    private void mount(String source, String target, String fstype, long flags, String data, boolean dir)
+    private static final long PER_MOUNT = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME
+            | MS_RELATIME | MS_STRICTATIME;
+
+    /** @param guarded the source is a host path a spec names (opened without symlinks), not jrun's own file */
+    private void mount(String source, String target, String fstype, long flags, String data, boolean dir, boolean guarded)
             throws RunnerException {
         String resolved = resolve(target);
-        String host = paths.host(resolved);
         boolean bind = (flags & MS_BIND) != 0;
         String name = bind ? "bind " + source + " on " + target : "mount " + (fstype == null ? source : fstype) + " on " + target;
         if ((flags & (MS_PRIVATE | MS_SLAVE | MS_SHARED | MS_UNBINDABLE)) != 0 && fstype == null && !bind) {
-            emitP("make " + target + " " + MountFlags.describe(flags), MOUNT, new long[] {str("none"), str(host), 0, flags, 0}, 0b11);
+            String at = open(resolved, targetFd, dir);
+            emitP("make " + target + " " + MountFlags.describe(flags), MOUNT, new long[] {str("none"), str(at), 0, flags, 0}, 0b11);
+            close(targetFd);
             return;
         }
         mountPoint(resolved, dir);
         if (bind) {
-            emitP(name, MOUNT, new long[] {str(source), str(host), 0, MS_BIND | (flags & MS_REC), 0}, 0b11);
-            long perMount = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME);
+            String src = source(source, guarded);
+            String at = open(resolved, targetFd, dir);
+            emitP(name, MOUNT, new long[] {str(src), str(at), 0, MS_BIND | (flags & MS_REC), 0}, 0b11);
+            close(targetFd);
+            if (guarded && raceFree) emit("close fd " + sourceFd, CLOSE, sourceFd);
+            long perMount = flags & PER_MOUNT;
             if (perMount != 0) {
                 // A bind ignores these flags; a remount applies them, and must keep the source's
-                // locked ones or a user namespace gets EPERM (mount_namespaces(7)).
+                // locked ones or a user namespace gets EPERM (mount_namespaces(7)). The mount point
+                // is opened again: the fd opened before names the directory under the new mount.
                 long locked = setup.lockedFlags().of(source);
+                at = open(resolved, targetFd, dir);
                 emitP("remount " + target + " " + MountFlags.describe(perMount | locked), MOUNT,
-                        new long[] {str("none"), str(host), 0, MS_REMOUNT | MS_BIND | perMount | locked, 0}, 0b11);
+                        new long[] {str("none"), str(at), 0, MS_REMOUNT | MS_BIND | perMount | locked, 0}, 0b11);
+                close(targetFd);
             }
             paths.mounted(resolved, Path.of(source));
         } else {
-            emitP(name, MOUNT, new long[] {str(source), str(host), fstype == null ? 0 : str(fstype), flags,
+            String at = open(resolved, targetFd, dir);
+            emitP(name, MOUNT, new long[] {str(source), str(at), fstype == null ? 0 : str(fstype), flags,
                     data == null ? 0 : str(data)}, 0b11 | (fstype == null ? 0 : 0b100) | (data == null ? 0 : 0b10000));
+            close(targetFd);
             paths.mounted(resolved, null);
         }
+    }
+
+    @Override
+    public Void recursiveReadonly(Step.RecursiveReadonly r) {
+        return checked(() -> {
+            String resolved = resolve(r.target());
+            int attr = arena.struct(NativeArena.layout(MOUNT_ATTR_SIZE).putLong(MOUNT_ATTR_RDONLY).array());
+            if (inRoot) {
+                open(resolved, targetFd, true);
+                emitP("make " + r.target() + " read-only with its submounts (mount_setattr)", MOUNT_SETATTR,
+                        new long[] {targetFd, str(""), AT_EMPTY_PATH | AT_RECURSIVE, attr}, 0b1010);
+                close(targetFd);
+            } else {
+                emitP("make " + r.target() + " read-only with its submounts (mount_setattr)", MOUNT_SETATTR,
+                        new long[] {AT_FDCWD, str(paths.host(resolved)), AT_RECURSIVE, attr}, 0b1010);
+            }
+        });
     }
 
     /** mkdir every missing directory down to the mount point; an empty file for a file mount. */
@@ -254,15 +403,37 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
         if (paths.kind(resolved) != ContainerPaths.Kind.MISSING) return;
         if (dir) {
             mkdir(resolved);
+        } else if (inRoot) {
+            // O_NOFOLLOW: a symlink planted there meanwhile fails (ELOOP) instead of being followed
+            int parent = parentIn(resolved);
+            emitP("create mount point " + resolved, CREAT, new long[] {str(baseName(resolved)), 0644, parent, O_NOFOLLOW}, 0b1);
+            close(parentFd);
         } else {
-            emitP("create mount point " + resolved, CREAT, new long[] {str(paths.host(resolved)), 0644}, 0b1);
+            emitP("create mount point " + resolved, CREAT, new long[] {str(paths.host(resolved)), 0644, AT_FDCWD, 0}, 0b1);
         }
     }
 
     private void mkdir(String dir) {
         if (paths.kind(dir) != ContainerPaths.Kind.MISSING) return;
-        emitP("mkdir " + dir, MKDIR, new long[] {str(paths.host(dir)), 0755}, 0b1);
+        if (inRoot) {
+            int parent = parentIn(dir);
+            emitP("mkdir " + dir, MKDIR, new long[] {str(baseName(dir)), 0755, parent}, 0b1);
+            close(parentFd);
+        } else {
+            emitP("mkdir " + dir, MKDIR, new long[] {str(paths.host(dir)), 0755, AT_FDCWD}, 0b1);
+        }
         paths.createdDir(dir);
+    }
+
+    /** Opens the parent directory of {@code resolved} below the root: the fd the *at call creates the entry in. */
+    private int parentIn(String resolved) {
+        int slash = resolved.lastIndexOf('/');
+        open(slash <= 0 ? "/" : resolved.substring(0, slash), parentFd, true);
+        return parentFd;
+    }
+
+    private static String baseName(String resolved) {
+        return resolved.substring(resolved.lastIndexOf('/') + 1);
     }
 
     private String resolve(String target) throws RunnerException {
@@ -281,8 +452,16 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             String parent = resolve(slash <= 0 ? "/" : l.linkpath().substring(0, slash));
             String link = (parent.equals("/") ? "" : parent) + l.linkpath().substring(slash);
             mkdir(parent);
-            emitP("symlink " + l.linkpath() + " -> " + l.target(), SYMLINK,
-                    new long[] {str(l.target()), str(entered ? link : paths.host(link))}, 0b11);
+            if (entered) {
+                emitP("symlink " + l.linkpath() + " -> " + l.target(), SYMLINK, new long[] {str(l.target()), str(link), AT_FDCWD}, 0b11);
+            } else if (inRoot) {
+                int dir = parentIn(link);
+                emitP("symlink " + l.linkpath() + " -> " + l.target(), SYMLINK, new long[] {str(l.target()), str(baseName(link)), dir}, 0b11);
+                close(parentFd);
+            } else {
+                emitP("symlink " + l.linkpath() + " -> " + l.target(), SYMLINK,
+                        new long[] {str(l.target()), str(paths.host(link)), AT_FDCWD}, 0b11);
+            }
             paths.createdLink(link, l.target());
         });
     }
@@ -300,24 +479,49 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             } catch (IOException e) {
                 throw new RunnerException(plan, current, "write " + file + ": " + e.getMessage(), 0, null);
             }
-            mount(file.toString(), f.target(), null, MS_BIND | MS_RDONLY, null, false);
+            mount(file.toString(), f.target(), null, MS_BIND | MS_RDONLY | MS_NODEV, null, false, false);
         });
     }
 
     @Override
     public Void enterRoot(Step.EnterRoot e) {
-        String root = paths.host("/");
-        emitP("chdir " + root, CHDIR, new long[] {str(root)}, 0b1);
+        String root = inRoot ? fdPath(rootFd) : paths.host("/");
+        emitP("chdir " + paths.host("/"), CHDIR, new long[] {str(root)}, 0b1);
+        if (inRoot) emit("close the root's fd", CLOSE, rootFd);
+        inRoot = false;
         if (e.pivot()) {
             // runc's trick: the old root is stacked under the new one at "." and detached at once,
             // so no put_old directory is needed inside the rootfs.
-            emitP("pivot_root " + root, PIVOT_ROOT, new long[] {str("."), str(".")}, 0b11);
+            emitP("pivot_root " + paths.host("/"), PIVOT_ROOT, new long[] {str("."), str(".")}, 0b11);
             emitP("detach the old root", UMOUNT2, new long[] {str("."), MNT_DETACH}, 0b1);
         } else {
-            emitP("chroot " + root, CHROOT, new long[] {str(".")}, 0b1);
+            // runc's --no-pivot: with the new root moved over /, ".." from its top lands on the top
+            // mount at /, the new root itself: a nested chroot cannot be escaped to the host's tree.
+            emitP("move the new root over /", MOUNT, new long[] {str("."), str("/"), 0, MS_MOVE, 0}, 0b11);
+            emitP("chroot " + paths.host("/"), CHROOT, new long[] {str(".")}, 0b1);
         }
         emitP("chdir /", CHDIR, new long[] {str("/")}, 0b1);
         entered = true;
+        return null;
+    }
+
+    /** Inside the root: /dev/null over a file, a read-only tmpfs over a directory, nothing for what does not exist. */
+    @Override
+    public Void maskPaths(Step.MaskPaths m) {
+        for (String p : m.paths()) {
+            emitP("mask " + p, MASK_PATH, new long[] {str(p), str("/dev/null"), str("tmpfs"), str("mode=0555,size=0")}, 0b1111);
+        }
+        return null;
+    }
+
+    @Override
+    public Void readonlyPaths(Step.ReadonlyPaths r) {
+        int attr = r.recursive() ? arena.struct(NativeArena.layout(MOUNT_ATTR_SIZE).putLong(MOUNT_ATTR_RDONLY).array()) : 0;
+        int statfsBuf = arena.zeroed(STATFS_SIZE);
+        for (String p : r.paths()) {
+            emitP("make " + p + " read-only", READONLY_PATH, new long[] {str(p), attr, statfsBuf, str("none")},
+                    r.recursive() ? 0b1111 : 0b1101);
+        }
         return null;
     }
 
@@ -352,6 +556,28 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
         emit("socket AF_INET (for lo)", SOCKET, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         emitP("bring lo up (SIOCSIFFLAGS)", IOCTL_REG, new long[] {0, SIOCSIFFLAGS, at}, 0b100);
         emit("close socket", CLOSE_REG);
+        return null;
+    }
+
+    @Override
+    public Void setUmask(Step.SetUmask u) {
+        emit(String.format("umask %04o", u.mask()), UMASK, u.mask());
+        return null;
+    }
+
+    @Override
+    public Void noNewPrivileges(Step.NoNewPrivileges n) {
+        emit("prctl PR_SET_NO_NEW_PRIVS 1", PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        return null;
+    }
+
+    /** The filter's bytes in the arena; the child fills struct sock_fprog with their address, which only exists once the arena is sealed. */
+    @Override
+    public Void loadSeccomp(Step.LoadSeccomp l) {
+        int filter = arena.struct(l.bpf());
+        int fprog = arena.zeroed(SOCK_FPROG_SIZE);
+        emitP("seccomp SECCOMP_SET_MODE_FILTER (" + l.instructions() + " instructions)", LOAD_SECCOMP,
+                new long[] {filter, l.instructions(), fprog}, 0b101);
         return null;
     }
 
@@ -432,6 +658,12 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             // PID 1 keeps nothing of jrun's: the exec-status pipe must close for the parent to see EOF.
             emit("close all fds >= 3 (init)", CLOSE_RANGE, 3, FD_MAX, 0);
             emit("prctl PR_SET_DUMPABLE 0 (init)", PRCTL, PR_SET_DUMPABLE, 0, 0, 0, 0);
+            if (setup.argLength() > 0) {
+                // The init is a copy of this JVM: its /proc/1/cmdline would show jrun's whole command line.
+                byte[] name = "jrun-init".getBytes(StandardCharsets.US_ASCII);
+                emitP("overwrite the init's command line", OVERWRITE, new long[] {setup.argStart(), setup.argLength(),
+                        arena.struct(name), name.length}, 0b100);
+            }
             FaultInjection.Where stall = setup.stall();
             if (stall == FaultInjection.Where.INIT) {
                 int none = arena.zeroed(SIGINFO_SIZE);
@@ -484,24 +716,11 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
         count++;
     }
 
-    /** ST_* flags of a mount, as the MS_* flags a bind remount must repeat. */
-    static long lockedFromStatfs(long st) {
-        long ms = 0;
-        if ((st & ST_RDONLY) != 0) ms |= MS_RDONLY;
-        if ((st & ST_NOSUID) != 0) ms |= MS_NOSUID;
-        if ((st & ST_NODEV) != 0) ms |= MS_NODEV;
-        if ((st & ST_NOEXEC) != 0) ms |= MS_NOEXEC;
-        if ((st & ST_NOATIME) != 0) ms |= MS_NOATIME;
-        if ((st & ST_NODIRATIME) != 0) ms |= MS_NODIRATIME;
-        if ((st & ST_RELATIME) != 0) ms |= MS_RELATIME;
-        return ms;
-    }
-
     /** Locked flags as the kernel reports them for the source's mount (statfs(2)). */
     public static LockedFlags statfs(Plan plan, HostSyscalls host) {
         return path -> {
             try {
-                return lockedFromStatfs(host.statfsFlags(path));
+                return ChildExecutor.msFlags(host.statfsFlags(path));
             } catch (SyscallException e) {
                 throw new RunnerException(plan, -1, "statfs " + path, e.errno, null);
             }

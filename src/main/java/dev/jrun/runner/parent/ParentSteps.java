@@ -3,7 +3,10 @@ package dev.jrun.runner.parent;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.Step;
 import dev.jrun.runner.RunnerException;
+import dev.jrun.security.Rlimits;
+import dev.jrun.sys.Errno;
 import dev.jrun.sys.HostSyscalls;
+import dev.jrun.sys.SyscallException;
 import java.util.List;
 
 /**
@@ -50,6 +53,45 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
             IdMaps.write(host, plan, index, m, pid);
         } catch (RunnerException e) {
             failure = e;
+        }
+        return null;
+    }
+
+    /**
+     * Only CAP_SYS_RESOURCE in the host's user namespace may raise a hard limit: an unprivileged
+     * jrun gets EPERM, and the hint names its own limit.
+     */
+    @Override
+    public Void setRlimits(Step.SetRlimits s) {
+        for (Step.Limit l : s.limits()) {
+            try {
+                host.prlimit(pid, l.resource(), l.soft(), l.hard());
+            } catch (SyscallException e) {
+                String hint = null;
+                if (e.errno == Errno.EPERM) {
+                    try {
+                        long hard = host.getrlimit(l.resource())[1];
+                        hint = "this host's hard limit for " + Rlimits.name(l.resource()) + " is " + Rlimits.value(hard)
+                                + " for jrun's user (ulimit " + Rlimits.ulimitOption(l.resource()) + "); only root can raise a hard limit:"
+                                + " lower the spec's or raise the host's";
+                    } catch (SyscallException ignored) {
+                        // no hint then
+                    }
+                }
+                failure = new RunnerException(plan, index, "prlimit " + Rlimits.name(l.resource()) + " " + Rlimits.value(l.soft())
+                        + "/" + Rlimits.value(l.hard()), e.errno, hint);
+                return null;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Void oomScoreAdj(Step.OomScoreAdj s) {
+        try {
+            host.writeFile("/proc/" + pid + "/oom_score_adj", Integer.toString(s.value()));
+        } catch (SyscallException e) {
+            failure = new RunnerException(plan, index, "write /proc/PID/oom_score_adj " + s.value(), e.errno, null);
         }
         return null;
     }

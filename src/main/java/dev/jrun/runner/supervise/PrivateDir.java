@@ -12,7 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The run's private directory ({@code Step.PrivateDir}): 0700, under the temp dir, holding the
  * generated conf files ({@code f0}, {@code f1}, …, bound read-only into the container) and the
- * mount points of the new root ({@code root}, {@code layer}, which the child creates).
+ * mount points of the new root ({@code root}, {@code layer}, {@code copyup-N}, which the child
+ * creates). Once the process has exec'd nothing refers to it by path any more (the root was
+ * pivoted or moved away from it, the binds hold their files' inodes), so it is deleted then.
+ * Its name carries jrun's pid and start time: one left by a jrun SIGKILLed during set-up is
+ * deleted by the next run in the same temp dir.
  */
 public final class PrivateDir {
     private PrivateDir() {}
@@ -24,9 +28,11 @@ public final class PrivateDir {
      * another try.
      */
     public static Path create(Path base, long owner) throws IOException {
+        reapStale(base);
         var mode = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        String prefix = PREFIX + SELF + "-";
         for (int i = 0; ; i++) {
-            Path dir = base.resolve("jrun-" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36));
+            Path dir = base.resolve(prefix + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36));
             try {
                 Files.createDirectory(dir, mode);
                 if (owner >= 0) Files.setAttribute(dir, "unix:uid", (int) owner);
@@ -37,13 +43,50 @@ public final class PrivateDir {
         }
     }
 
-    /** Once the process runs: the conf files' bind mounts hold their inodes now. */
-    static void deleteGenerated(Path dir) {
-        if (dir == null) return;
-        String[] names = dir.toFile().list();
-        if (names == null) return; // deleteTree tries again at the end
+    static final String PREFIX = "jrun-";
+    /** "PID.STARTTIME" of this JVM: a later process with the same pid has another start time. */
+    static final String SELF = ProcessHandle.current().pid() + "." + startTime(ProcessHandle.current().pid());
+
+    private static boolean ownedByUs(Path p) {
+        try {
+            Object mine = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return mine.equals(Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                    && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String startTime(long pid) {
+        String stat = dev.jrun.host.SmallFile.readOrNull("/proc/" + pid + "/stat");
+        if (stat == null) return "0";
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return f.length > 19 ? f[19] : "0";
+    }
+
+    /**
+     * Deletes private dirs in {@code base} whose jrun is gone: {@code jrun-PID.START-…} where
+     * process PID does not exist or started at another time. Others' dirs cannot be deleted
+     * (sticky /tmp, 0700), which is fine: only their own jrun may.
+     */
+    static void reapStale(Path base) {
+        String[] names = base.toFile().list();
+        if (names == null) return;
         for (String n : names) {
-            if (n.startsWith("f")) new File(dir.toFile(), n).delete();
+            if (!n.startsWith(PREFIX)) continue;
+            int dash = n.indexOf('-', PREFIX.length());
+            int dot = n.indexOf('.', PREFIX.length());
+            if (dash < 0 || dot < 0 || dot > dash) continue; // not one of ours (older jruns' names have no pid)
+            String owner = n.substring(PREFIX.length(), dash);
+            if (owner.equals(SELF)) continue;
+            try {
+                long pid = Long.parseLong(owner.substring(0, dot - PREFIX.length()));
+                Path stale = base.resolve(n);
+                // Only our own user's: a root jrun must not walk a tree someone else can change under it.
+                if (!startTime(pid).equals(owner.substring(dot - PREFIX.length() + 1)) && ownedByUs(stale)) deleteTree(stale);
+            } catch (NumberFormatException e) {
+                // not one of ours
+            }
         }
     }
 

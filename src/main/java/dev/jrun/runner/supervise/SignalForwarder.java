@@ -64,11 +64,29 @@ public final class SignalForwarder {
             if (handlersInstalled) return;
             handlersInstalled = true;
             for (int sig : signals) {
+                undoIgnored(sig);
                 try {
                     sun.misc.Signal.handle(new sun.misc.Signal(Signals.name(sig).substring(3)), new Handler());
                 } catch (IllegalArgumentException refused) {
                     // used by the VM
                 }
+            }
+        }
+    }
+
+    /**
+     * HotSpot installs no handler for a shutdown signal that was ignored when it started
+     * (`jrun spec &` in a script ignores SIGINT): jrun would then not forward it. Such a signal is
+     * set back to SIG_DFL first.
+     */
+    private static void undoIgnored(int sig) {
+        try (com.sun.jna.Memory old = new com.sun.jna.Memory(dev.jrun.sys.Linux.KERNEL_SIGACTION_SIZE);
+             com.sun.jna.Memory dfl = new com.sun.jna.Memory(dev.jrun.sys.Linux.KERNEL_SIGACTION_SIZE)) {
+            old.clear();
+            dfl.clear();
+            dev.jrun.sys.LibcSyscalls s = dev.jrun.sys.LibcSyscalls.INSTANCE;
+            if (s.rtSigaction(sig, 0, com.sun.jna.Pointer.nativeValue(old)) == 0 && old.getLong(0) == dev.jrun.sys.Linux.SIG_IGN) {
+                s.rtSigaction(sig, com.sun.jna.Pointer.nativeValue(dfl), 0);
             }
         }
     }

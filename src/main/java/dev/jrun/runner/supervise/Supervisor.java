@@ -43,6 +43,25 @@ public final class Supervisor {
         public static final Debug NONE = new Debug(false, false);
     }
 
+    /**
+     * This JVM's argv area, {start, length}, from /proc/self/stat (proc(5) fields 48 and 49): the
+     * init, a copy of this JVM, overwrites it so that the container's /proc/1/cmdline does not
+     * show jrun's command line.
+     */
+    private static final long[] ARG_AREA = argArea();
+
+    private static long[] argArea() {
+        String stat = dev.jrun.host.SmallFile.readOrNull("/proc/self/stat");
+        try {
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            long start = Long.parseLong(f[45]);
+            long end = Long.parseLong(f[46]);
+            return end > start && end - start < (1 << 20) ? new long[] {start, end - start} : new long[] {0, 0};
+        } catch (RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
     private final HostSyscalls host;
     private final Clock clock;
     private final long stallTimeoutMillis;
@@ -135,7 +154,7 @@ public final class Supervisor {
             if (pty != null) tty = new TerminalRelay(host, pty);
             FaultInjection.Where stall = faults.startAttempt();
             program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync.childSyncFd(), sync.childStatusFd(),
-                    pty == null ? -1 : pty.slave, dir, stall, ProgramBuilder.statfs(plan, host)));
+                    pty == null ? -1 : pty.slave, dir, stall, ProgramBuilder.statfs(plan, host), ARG_AREA[0], ARG_AREA[1]));
             if (debug.program()) System.err.print(program);
             long t1 = System.nanoTime();
             preparation.prepare(program);
@@ -173,7 +192,7 @@ public final class Supervisor {
             }
             if (debug.timing()) System.err.printf("jrun: timing: clone to exec %.1f ms%n", (System.nanoTime() - t1) / 1e6);
             faults.pastExec(stall);
-            PrivateDir.deleteGenerated(dir);
+            PrivateDir.deleteTree(dir); // nothing refers to it by path now: a SIGKILL of jrun can leave none
             if (tty != null) tty.start();
             Outcome o = withInit ? initWatchdog.supervise(pid) : new Outcome.Exited(ExitCodes.ofWaitStatus(host.waitFor(pid)));
             pid = -1; // reaped, by waitFor or by the watchdog

@@ -54,6 +54,9 @@ class ChildProgramTest {
         return fake;
     }
 
+    /** The program's fixed fds when the pipes are 10 and 11: the four lowest others. */
+    static final int ROOT_FD = 3, TARGET_FD = 4, PARENT_FD = 5, SOURCE_FD = 6;
+
     @Test
     void defaultPlanRunsInKernelOrder() throws Exception {
         TestSpecs t = new TestSpecs(rootfs);
@@ -61,45 +64,60 @@ class ChildProgramTest {
         RecordingSyscalls fake = run(t.plan(1000, 1000), new RecordingSyscalls());
         List<String> calls = fake.calls;
         // Nothing before the parent's GO but closing what is not ours and the death signal.
-        assertEquals("close_range(3, 9, 0)", calls.get(0));
-        assertEquals("close_range(12, ~0, 0)", calls.get(1));
-        assertEquals("read(" + SYNC + ", 1)", calls.get(3));
+        assertEquals(List.of("close_range(3, 9, 0)", "close_range(12, ~0, 0)", "prctl(1, 9)", "read(" + SYNC + ", 1)"),
+                calls.subList(0, 4));
         assertTrue(calls.indexOf("setresuid(0)") > calls.indexOf("read(" + SYNC + ", 1)"));
-        List<String> mounts = fake.named("mount", "pivot_root", "umount2", "chdir");
         String layer = tmp.resolve("private/layer").toString();
         String root = tmp.resolve("private/root").toString();
+        List<String> mounts = fake.named("mount", "pivot_root", "umount2", "chdir");
         assertEquals("mount(\"none\", \"/\", null, MS_REC|MS_PRIVATE, null)", mounts.get(0), "propagation first");
         // A read-only rootfs is an overlay over a private tmpfs: mount points go there, not into the rootfs.
         assertEquals("mount(\"tmpfs\", \"" + layer + "\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"mode=755\")", mounts.get(1));
-        assertEquals("mount(\"overlay\", \"" + root + "\", \"overlay\", 0, \"lowerdir=" + r + ",upperdir=" + layer
-                + "/upper,workdir=" + layer + "/work\")", mounts.get(2), "then the rootfs");
-        assertEquals("mount(\"proc\", \"" + root + "/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, null)", mounts.get(3));
-        r = root; // every later path is under the overlay
+        // Its lower layer is opened without following any symlink, and named by that fd.
+        int lower = calls.indexOf("openat2(\"" + r + "\", no-symlinks)");
+        assertEquals("dup3(90, " + SOURCE_FD + ")", calls.get(lower + 1));
+        assertEquals("mount(\"overlay\", \"" + root + "\", \"overlay\", MS_NODEV, \"lowerdir=/proc/self/fd/" + SOURCE_FD
+                + ",upperdir=" + layer + "/upper,workdir=" + layer + "/work\")", mounts.get(2), "then the rootfs, nodev");
+        assertEquals("openat2(\"" + root + "\", plain)", calls.get(calls.indexOf(mounts.get(2)) + 1), "the new root's fd");
+        // Every later mount point is opened below the root fd (openat2 RESOLVE_IN_ROOT) and mounted through its fd.
+        int proc = calls.indexOf("mount(\"proc\", \"/proc/self/fd/" + TARGET_FD + "\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, null)");
+        assertEquals(List.of("openat2(@" + ROOT_FD + " \"proc\", in-root)", "dup3(90, " + TARGET_FD + ")", "close(90)"),
+                calls.subList(proc - 3, proc));
         int pivot = mounts.indexOf("pivot_root(\".\", \".\")");
-        assertEquals("chdir(\"" + r + "\")", mounts.get(pivot - 1));
+        for (String m : mounts.subList(3, pivot - 1)) {
+            assertTrue(m.contains("\"/proc/self/fd/" + TARGET_FD + "\"") || m.contains("\"" + tmp.resolve("private")), m);
+        }
+        assertEquals("chdir(\"/proc/self/fd/" + ROOT_FD + "\")", mounts.get(pivot - 1));
         assertEquals("umount2(\".\", 2)", mounts.get(pivot + 1));
         assertEquals("chdir(\"/\")", mounts.get(pivot + 2));
-        assertEquals("mount(\"none\", \"/\", null, MS_RDONLY|MS_REMOUNT|MS_BIND, null)", mounts.get(pivot + 3),
-                "read-only root after pivot (the overlay is ours: no locked flags)");
-        // Every mount before pivot_root targets a path inside the new root (or the overlay's layer).
-        for (String m : mounts.subList(1, pivot - 1)) assertTrue(m.contains("\"" + r) || m.contains("\"" + layer), m);
-        // Devices: an empty file as mount point, then the bind.
-        int dn = calls.indexOf("creat(\"" + r + "/dev/null\", 0644)");
-        assertEquals("close(99)", calls.get(dn + 1));
-        assertEquals("mount(\"/dev/null\", \"" + r + "/dev/null\", null, MS_BIND, null)", calls.get(dn + 2));
-        assertTrue(calls.contains("symlink(\"pts/ptmx\", \"" + r + "/dev/ptmx\")"));
-        // Conf files: bind, then remount read-only with the locked flags kept.
-        int hosts = calls.indexOf(calls.stream().filter(c -> c.startsWith("mount(\"" + tmp.resolve("private") + "/f") && c.endsWith("/etc/hosts\", null, MS_BIND, null)")).findFirst().orElseThrow());
-        assertEquals("mount(\"none\", \"" + r + "/etc/hosts\", null, MS_RDONLY|MS_NOSUID|MS_REMOUNT|MS_BIND, null)", calls.get(hosts + 1));
-        // After the root: hostname, lo, capabilities, ids, cwd, exec.
-        List<String> tail = calls.subList(calls.indexOf("umount2(\".\", 2)"), calls.size());
-        List<String> kinds = tail.stream().map(c -> c.substring(0, c.indexOf('('))).distinct().collect(Collectors.toList());
-        assertEquals(List.of("umount2", "chdir", "mount", "sethostname", "socket", "ioctl", "close", "prctl", "capset",
-                "setresgid", "setresuid", "sigprocmask", "sigaction", "close_range", "execve", "write", "exit_group"), kinds,
+        // A missing mount point is made with an *at call in its parent, opened below the root.
+        int dn = calls.indexOf("creat(@" + PARENT_FD + " \"null\", 0644)");
+        assertEquals("openat2(@" + ROOT_FD + " \"dev\", in-root)", calls.get(dn - 3));
+        // A device is the host's node, opened without symlinks, bound through both fds.
+        assertTrue(calls.contains("openat2(\"/dev/null\", no-symlinks)"));
+        assertTrue(calls.contains("mount(\"/proc/self/fd/" + SOURCE_FD + "\", \"/proc/self/fd/" + TARGET_FD + "\", null, MS_BIND, null)"));
+        assertTrue(calls.contains("symlink(\"pts/ptmx\", @" + PARENT_FD + " \"ptmx\")"));
+        // Conf files: bind, then remount read-only with the locked flags kept, through a fresh fd.
+        int hosts = calls.indexOf(calls.stream().filter(c -> c.startsWith("mount(\"" + tmp.resolve("private") + "/f")).findFirst().orElseThrow());
+        assertEquals("openat2(@" + ROOT_FD + " \"etc/hosts\", in-root)", calls.get(hosts + 2));
+        assertEquals("mount(\"none\", \"/proc/self/fd/" + TARGET_FD + "\", null, MS_RDONLY|MS_NOSUID|MS_NODEV|MS_REMOUNT|MS_BIND, null)",
+                calls.get(hosts + 5));
+        // Inside the root: the masked and read-only /proc paths, then the read-only root.
+        List<String> after = calls.subList(calls.indexOf("pivot_root(\".\", \".\")"), calls.size());
+        assertEquals(List.of("open(\"/proc/kcore\")", "close(99)", "mount(\"/dev/null\", \"/proc/kcore\", null, MS_BIND, null)"),
+                after.subList(after.indexOf("open(\"/proc/kcore\")"), after.indexOf("open(\"/proc/kcore\")") + 3));
+        int sys = after.indexOf("mount(\"/proc/sys\", \"/proc/sys\", null, MS_BIND|MS_REC, null)");
+        assertEquals("mount_setattr(-100, \"/proc/sys\", 0x8000, set=0x1)", after.get(sys + 1), "recursively read-only");
+        // After the root: hostname, lo, umask, capabilities, ids, cwd, no_new_privs, seccomp last, exec.
+        List<String> kinds = after.subList(after.indexOf("mount(\"none\", \"/\", null, MS_RDONLY|MS_REMOUNT|MS_BIND, null)"), after.size())
+                .stream().map(c -> c.substring(0, c.indexOf('('))).distinct().collect(Collectors.toList());
+        assertEquals(List.of("mount", "sethostname", "socket", "ioctl", "close", "umask", "prctl", "capset", "setresgid",
+                "setresuid", "chdir", "seccomp", "sigprocmask", "sigaction", "close_range", "execve", "write", "exit_group"), kinds,
                 "(a fake execve returns, which the child reports like a failed one)");
-        assertTrue(tail.contains("ioctl(7, 0x8914 lo flags=" + (Linux.IFF_UP | Linux.IFF_LOOPBACK | Linux.IFF_RUNNING) + ")"));
-        assertTrue(tail.contains("capset(eff=0xa80425fb)"), "docker's default set, without CAP_SYS_ADMIN (bit 21)");
-        assertEquals(0, 0xa80425fbL & (1L << 21));
+        assertTrue(after.contains("ioctl(7, 0x8914 lo flags=" + (Linux.IFF_UP | Linux.IFF_LOOPBACK | Linux.IFF_RUNNING) + ")"));
+        assertTrue(after.contains("capset(eff=0x800405fb)"), "podman's default set, without CAP_SYS_ADMIN (bit 21)");
+        int nnp = after.indexOf("prctl(38, 1)");
+        assertTrue(after.get(nnp + 1).startsWith("seccomp(1, 0, "), "seccomp right after no_new_privs: " + after.get(nnp + 1));
         assertTrue(fake.named("setgroups").isEmpty(), "setgroups is denied rootless and there are no groups to set");
         assertEquals("execve(\"/bin/true\", [/bin/true], [PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin, HOME=/root])",
                 fake.named("execve").get(0));
@@ -116,11 +134,15 @@ class ChildProgramTest {
         t.defaultMounts = false;
         t.readonly = false; // the rootfs bound onto itself: paths below are the rootfs's
         RecordingSyscalls fake = run(t.plan(0, 0), new RecordingSyscalls());
-        assertTrue(fake.calls.contains("mount(\"" + vol + "\", \"" + r + "/host-secret/x\", null, MS_BIND|MS_REC, null)"), fake.calls.toString());
-        assertTrue(fake.calls.contains("mkdir(\"" + r + "/host-secret\", 0755)"));
-        assertTrue(fake.calls.contains("mount(\"" + vol + "\", \"" + r + "/etc/y\", null, MS_BIND|MS_REC, null)"), fake.calls.toString());
-        assertTrue(fake.calls.stream().filter(c -> c.startsWith("mount(") || c.startsWith("mkdir("))
-                .allMatch(c -> c.contains("\"" + r) || c.startsWith("mount(\"none\", \"/\"")), fake.calls.toString());
+        // Resolved chroot-style by jrun, and opened by the kernel below the root fd (RESOLVE_IN_ROOT):
+        // neither can leave the rootfs, whatever a racing owner swaps in between.
+        assertTrue(fake.calls.contains("openat2(@" + ROOT_FD + " \"host-secret/x\", in-root)"), fake.calls.toString());
+        assertTrue(fake.calls.contains("mkdir(@" + PARENT_FD + " \"host-secret\", 0755)"));
+        assertTrue(fake.calls.contains("openat2(@" + ROOT_FD + " \"etc/y\", in-root)"), fake.calls.toString());
+        List<String> beforePivot = fake.calls.subList(0, fake.calls.indexOf("pivot_root(\".\", \".\")"));
+        assertTrue(beforePivot.stream().filter(c -> c.startsWith("mount(") && !c.startsWith("mount(\"none\", \"/\""))
+                .allMatch(c -> c.matches("mount\\(\"[^\"]*\", \"/proc/self/fd/\\d+\".*")), "every target is an fd: " + beforePivot);
+        assertTrue(fake.calls.stream().filter(c -> c.startsWith("openat2(@")).allMatch(c -> c.endsWith("in-root)")));
     }
 
     @Test
@@ -139,16 +161,22 @@ class ChildProgramTest {
     }
 
     @Test
-    void readonlyVolumeIsBindThenRemount() throws Exception {
+    void readonlyVolumeIsBindThenRemountThenRecursivelyReadonly() throws Exception {
         Path vol = Files.createDirectories(tmp.resolve("vol"));
         TestSpecs t = new TestSpecs(rootfs).volume(vol, "/srv/data", true);
         t.readonly = false;
         RecordingSyscalls fake = run(t.plan(0, 0), new RecordingSyscalls());
-        int bind = fake.calls.indexOf("mount(\"" + vol + "\", \"" + r + "/srv/data\", null, MS_BIND|MS_REC, null)");
-        assertTrue(bind > 0);
-        assertEquals("mkdir(\"" + r + "/srv/data\", 0755)", fake.calls.get(bind - 1));
-        assertEquals("mkdir(\"" + r + "/srv\", 0755)", fake.calls.get(bind - 2));
-        assertEquals("mount(\"none\", \"" + r + "/srv/data\", null, MS_RDONLY|MS_NOSUID|MS_REMOUNT|MS_BIND, null)", fake.calls.get(bind + 1));
+        String bind = "mount(\"/proc/self/fd/" + SOURCE_FD + "\", \"/proc/self/fd/" + TARGET_FD + "\", null, MS_BIND|MS_REC, null)";
+        int i = fake.calls.indexOf(bind);
+        assertTrue(i > 0, fake.calls.toString());
+        assertEquals("openat2(\"" + vol + "\", no-symlinks)", fake.calls.get(i - 6));
+        assertEquals("openat2(@" + ROOT_FD + " \"srv/data\", in-root)", fake.calls.get(i - 3));
+        assertTrue(fake.calls.contains("mkdir(@" + PARENT_FD + " \"srv\", 0755)"));
+        assertTrue(fake.calls.contains("mkdir(@" + PARENT_FD + " \"data\", 0755)"));
+        List<String> rest = fake.calls.subList(i, fake.calls.size());
+        assertTrue(rest.contains("mount(\"none\", \"/proc/self/fd/" + TARGET_FD + "\", null, MS_RDONLY|MS_NOSUID|MS_NODEV|MS_REMOUNT|MS_BIND, null)"),
+                "read-only and nodev, keeping the source's locked flags");
+        assertTrue(rest.contains("mount_setattr(" + TARGET_FD + ", \"\", 0x9000, set=0x1)"), "AT_EMPTY_PATH|AT_RECURSIVE: submounts too");
     }
 
     @Test
@@ -225,7 +253,9 @@ class ChildProgramTest {
         RecordingSyscalls fake = run(t.plan(0, 0), new RecordingSyscalls());
         assertTrue(fake.named("pivot_root").isEmpty());
         int chroot = fake.calls.indexOf("chroot(\".\")");
-        assertEquals("chdir(\"" + r + "\")", fake.calls.get(chroot - 1));
+        // runc's --no-pivot: the new root moved over / first, so that a nested chroot cannot be escaped
+        assertEquals("mount(\".\", \"/\", null, MS_MOVE, null)", fake.calls.get(chroot - 1));
+        assertEquals("chdir(\"/proc/self/fd/" + ROOT_FD + "\")", fake.calls.get(chroot - 3));
         assertEquals(List.of("setgroups([5, 27])", "setresgid(100)", "setresuid(1000)"), fake.named("setgroups", "setresgid", "setresuid"));
     }
 
@@ -235,5 +265,37 @@ class ChildProgramTest {
             ChildExecutor.rehearse(p, 3); // would fail loudly (or mount things) if it reached the kernel
         }
         assertTrue(Files.exists(rootfs.resolve("bin")));
+    }
+
+    /** Before Linux 5.6 there is no openat2: paths resolved by jrun, as host paths, and the plan says so. */
+    @Test
+    void withoutOpenat2TheProgramUsesResolvedHostPaths() throws Exception {
+        TestSpecs t = new TestSpecs(rootfs);
+        t.init = false;
+        t.security = new dev.jrun.spec.Spec.Security(new dev.jrun.spec.Spec.Seccomp(dev.jrun.spec.Spec.SeccompKind.UNCONFINED, null, null),
+                null, null, null);
+        Plan plan = dev.jrun.plan.Planner.compile(t.spec(), x -> TestSpecs.AT, new dev.jrun.host.HostInfo(1000, 1000, null, 40, "5.4.0", "none"));
+        RecordingSyscalls fake = run(plan, new RecordingSyscalls());
+        assertTrue(fake.named("openat2").isEmpty(), fake.calls.toString());
+        String root = tmp.resolve("private/root").toString();
+        assertTrue(fake.calls.contains("mount(\"proc\", \"" + root + "/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, null)"));
+        assertTrue(fake.named("seccomp").isEmpty(), "unconfined");
+        assertTrue(fake.named("mount_setattr").isEmpty(), "5.4 has no mount_setattr: a plain remount");
+        assertTrue(fake.calls.contains("statfs(\"/proc/sys\")"));
+    }
+
+    @Test
+    void theInitOverwritesItsCommandLine() throws Exception {
+        Plan plan = new TestSpecs(rootfs).plan(0, 0);
+        try (var scratch = new com.sun.jna.Memory(64);
+             ChildProgram p = ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("private"), null,
+                     x -> 0, com.sun.jna.Pointer.nativeValue(scratch), 64))) {
+            RecordingSyscalls fake = new RecordingSyscalls();
+            fake.cloneResult = 42; // the init's side
+            fake.waits.add(new int[] {42, Linux.CLD_EXITED, 0});
+            fake.signals.add(Linux.SIGCHLD);
+            ChildExecutor.run(fake, p);
+            assertEquals("jrun-init (64 bytes)", fake.overwritten);
+        }
     }
 }

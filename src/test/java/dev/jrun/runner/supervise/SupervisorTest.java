@@ -212,27 +212,8 @@ class SupervisorTest {
     @Test
     void aFailedSecondPipeClosesTheFirst() throws Exception {
         host.child().exits(0);
-        FakeHost h = host;
-        Supervisor s = new Supervisor(new dev.jrun.sys.HostSyscalls() {
-            int pipes;
-            @Override public int[] pipe() throws dev.jrun.sys.SyscallException {
-                if (++pipes == 2) h.failNextPipe = Errno.EMFILE;
-                return h.pipe();
-            }
-            @Override public void close(int fd) { h.close(fd); }
-            @Override public void write(int fd, byte[] d) { h.write(fd, d); }
-            @Override public byte[] read(int fd, int max) { return h.read(fd, max); }
-            @Override public boolean pollIn(int fd, long ms) { return h.pollIn(fd, ms); }
-            @Override public long clone(long flags) { return h.clone(flags); }
-            @Override public void kill(int pid, int sig) { h.kill(pid, sig); }
-            @Override public int waitFor(int pid) throws dev.jrun.sys.SyscallException { return h.waitFor(pid); }
-            @Override public int pidfdOpen(int pid) { return h.pidfdOpen(pid); }
-            @Override public boolean inFutex(int pid) { return h.inFutex(pid); }
-            @Override public int[] children(int pid) { return h.children(pid); }
-            @Override public dev.jrun.sys.ProcStat stat(int pid) { return h.stat(pid); }
-            @Override public void writeFile(String p, String c) throws dev.jrun.sys.SyscallException { h.writeFile(p, c); }
-            @Override public long statfsFlags(String p) { return 0; }
-        }, host.clock, STALL_MS, temp, stats, forwarder, FaultInjection.NONE, p -> { }, Supervisor.Debug.NONE);
+        host.failPipeNumber = 2;
+        Supervisor s = supervisor(FaultInjection.NONE);
         RunnerException e = assertThrows(RunnerException.class, () -> s.run(noInit()));
         assertTrue(e.getMessage().contains("pipe2: EMFILE"), e.getMessage());
         assertTrue(host.named("clone(").isEmpty());
@@ -271,5 +252,38 @@ class SupervisorTest {
         host.child().exits(0);
         run(noInit());
         assertTrue(forwarder.active().isEmpty());
+    }
+
+    @Test
+    void rlimitsAndOomScoreAreSetOnTheChildBeforeSyncGo() throws Exception {
+        spec.init = false;
+        Plan plan = dev.jrun.plan.Planner.compile(withProcess(List.of(new dev.jrun.spec.Spec.Rlimit("nofile", 1024, 2048, TestSpecs.AT)), 300),
+                x -> TestSpecs.AT, new dev.jrun.host.HostInfo(1000, 1000, null));
+        FakeHost.Child c = host.child().exits(0);
+        assertEquals(0, supervisor(FaultInjection.NONE).run(plan));
+        int go = host.calls.indexOf("write(101, 1)");
+        assertTrue(host.calls.indexOf("prlimit(" + c.pid() + ", 7, 1024, 2048)") < go, host.calls.toString());
+        assertTrue(host.calls.indexOf("writeFile(/proc/" + c.pid() + "/oom_score_adj, 300)") < go, host.calls.toString());
+    }
+
+    @Test
+    void aHardLimitAboveTheHostsNamesItInTheError() throws Exception {
+        spec.init = false;
+        Plan plan = dev.jrun.plan.Planner.compile(withProcess(List.of(new dev.jrun.spec.Spec.Rlimit("nofile", 8192, 1048577, TestSpecs.AT)), null),
+                x -> TestSpecs.AT, new dev.jrun.host.HostInfo(1000, 1000, null));
+        FakeHost.Child c = host.child().exits(0);
+        RunnerException e = assertThrows(RunnerException.class, () -> supervisor(FaultInjection.NONE).run(plan));
+        assertTrue(e.getMessage().contains("prlimit nofile 8192/1048577: EPERM (Operation not permitted) \u2014 hint: this host's hard limit"
+                + " for nofile is 4096 for jrun's user (ulimit -Hn)"), e.getMessage());
+        assertTrue(c.killed() && c.reaped());
+    }
+
+    private dev.jrun.spec.Spec withProcess(List<dev.jrun.spec.Spec.Rlimit> limits, Integer oom) {
+        dev.jrun.spec.Spec s = spec.spec();
+        dev.jrun.spec.Spec.ProcessSpec p = s.process();
+        dev.jrun.spec.Spec.ProcessSpec q = new dev.jrun.spec.Spec.ProcessSpec(p.args(), p.env(), p.cwd(), p.user(), p.terminal(),
+                false, p.capabilities(), true, limits, null, oom, p.at());
+        return new dev.jrun.spec.Spec(s.file(), 1, s.name(), s.rootfs(), s.hostname(), null, s.namespaces(), s.idMappings(),
+                s.defaultMounts(), s.mounts(), s.files(), s.volumes(), q, s.network(), s.security(), s.devices(), s.at());
     }
 }
