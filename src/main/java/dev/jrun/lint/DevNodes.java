@@ -62,13 +62,13 @@ final class DevNodes {
         return new Node(type == S_IFCHR ? 'c' : 'b', major(rdev), minor(rdev));
     }
 
-    /** glibc's encoding of dev_t (gnu_dev_major, sys/sysmacros.h). */
+    /** glibc's encoding of dev_t (gnu_dev_major and gnu_dev_minor, bits/sysmacros.h). */
     static long major(long dev) {
-        return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+        return ((dev & 0x00000000000fff00L) >>> 8) | ((dev & 0xfffff00000000000L) >>> 32);
     }
 
     static long minor(long dev) {
-        return (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        return (dev & 0x00000000000000ffL) | ((dev & 0x00000ffffff00000L) >>> 12);
     }
 
     /** The first node with these numbers in breadth-first, name order (c 1 3 is /dev/null), or null. */

@@ -11,18 +11,26 @@ import java.util.List;
 
 /** The process's privileges and limits: capability changes, no_new_privs, rlimits. */
 final class ProcessRules {
-    /** Every name capabilities(7) gives, and ALL: what capability-name suggests from. */
-    private static final List<String> CAPABILITY_NAMES = capabilityNames();
+    /**
+     * Every name capabilities(7) gives without its CAP_, and ALL: what capability-name suggests
+     * from. Compared with the prefix, every name would share four letters, and "ALLL" would be
+     * closer to CAP_KILL than to ALL.
+     */
+    private static final List<String> BARE_NAMES = bareNames();
 
     private ProcessRules() {}
 
-    private static List<String> capabilityNames() {
+    private static List<String> bareNames() {
         List<String> names = new ArrayList<>();
         for (String n : Capabilities.names(-1L)) {
-            if (Capabilities.number(n) >= 0) names.add(n);
+            if (Capabilities.number(n) >= 0) names.add(bare(n));
         }
         names.add("ALL");
         return List.copyOf(names);
+    }
+
+    private static String bare(String name) {
+        return name.startsWith("CAP_") ? name.substring(4) : name;
     }
 
     static void capabilityNames(Spec spec, Findings out) {
@@ -38,8 +46,10 @@ final class ProcessRules {
         for (int i = 0; names != null && i < names.size(); i++) {
             String n = names.get(i);
             if (n.equals("ALL") || Capabilities.number(n) >= 0) continue;
+            String close = DidYouMean.closest(bare(n), BARE_NAMES);
+            String hint = close == null ? "" : "; did you mean " + q(close.equals("ALL") ? close : "CAP_" + close) + "?";
             out.error(out.value(SourceMap.pointer("process", "capabilities", list, i), fallback),
-                    "unknown capability " + q(n) + " (capabilities(7) lists the names)" + DidYouMean.hint(n, CAPABILITY_NAMES));
+                    "unknown capability " + q(n) + " (capabilities(7) lists the names)" + hint);
         }
     }
 

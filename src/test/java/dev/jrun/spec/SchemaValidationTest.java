@@ -80,7 +80,7 @@ class SchemaValidationTest {
                 errors("s.yaml", p + "  umask: 777\n"));
         assertEquals(List.of("s.yaml:6:10: error: process.umask: \"0999\" does not match the pattern ^0?[0-7]{1,3}$ [schema-pattern]"),
                 errors("s.yaml", p + "  umask: '0999'\n"));
-        assertEquals(List.of("s.yaml:6:10: error: process.umask: expected null, a string or an integer, found a boolean true [schema-type]"),
+        assertEquals(List.of("s.yaml:6:10: error: process.umask: expected a string, an integer or null, found a boolean true [schema-type]"),
                 errors("s.yaml", p + "  umask: true\n"));
         assertEquals(List.of("s.yaml:6:28: error: process.rlimits.nofile.soft: -1 is less than the minimum 0 [schema-range]",
                         "s.yaml:6:38: error: process.rlimits.nofile.hard: expected a string or an integer, found a list [schema-type]"),
