@@ -5,6 +5,7 @@ import static dev.jrun.lint.Findings.q;
 import dev.jrun.spec.DidYouMean;
 import dev.jrun.spec.Spec;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -60,11 +61,12 @@ final class DeviceRules {
                     + (hint.isEmpty() ? "; give type, major and minor to bind a host node found by its numbers" : hint));
             return;
         } catch (IOException | RuntimeException e) {
-            out.error(at, "device " + q(d.path()) + " cannot be read on the host: " + e.getMessage());
+            String why = e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+            out.error(at, "device " + q(d.path()) + " cannot be looked at on the host: " + why);
             return;
         }
         if (node == null) {
-            String kind = Files.isDirectory(p) ? "a directory" : Files.isRegularFile(p) ? "a regular file" : "no device";
+            String kind = Files.isDirectory(p) ? "a directory" : Files.isRegularFile(p) ? "a regular file" : "a FIFO or a socket";
             out.error(at, "device " + q(d.path()) + " is " + kind + " on the host, not a character or block device");
         }
     }
