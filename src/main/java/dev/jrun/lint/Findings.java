@@ -11,12 +11,19 @@ import java.util.List;
 public final class Findings {
     private final Spec spec;
     private final SourceMap source;
+    private final DevNodes devNodes;
     private final List<Diagnostic> out = new ArrayList<>();
     private String ruleId = "";
 
-    Findings(Spec spec, SourceMap source) {
+    Findings(Spec spec, SourceMap source, DevNodes devNodes) {
         this.spec = spec;
         this.source = source;
+        this.devNodes = devNodes;
+    }
+
+    /** The host's device nodes, scanned once per lint run. */
+    DevNodes devNodes() {
+        return devNodes;
     }
 
     void begin(Rule rule) {
@@ -45,6 +52,7 @@ public final class Findings {
         return source == SourceMap.NONE || source.key(pointer) != null;
     }
 
+    /** {@code at} may be in another file than the spec: a seccomp profile's findings point into the profile. */
     public void error(Location at, String message) {
         out.add(Diagnostic.error(at, ruleId, message));
     }

@@ -36,9 +36,14 @@ public final class Linter {
 
     /** Every finding about one file, sorted. Never throws: a file that can't be read is a finding. */
     public static List<Diagnostic> lintFile(Path file) {
+        return lintFile(file, DevNodes.host());
+    }
+
+    /** {@code devNodes}: the run's scan of the host's /dev, shared by the files it lints. */
+    private static List<Diagnostic> lintFile(Path file, DevNodes devNodes) {
         List<Diagnostic> all = new ArrayList<>();
         try {
-            all.addAll(check(SpecLoader.load(file)));
+            all.addAll(check(SpecLoader.load(file), devNodes));
         } catch (RuntimeException e) {
             // The front end turns every bad input into findings; this is a bug there, shown as one.
             all.add(Diagnostic.error(Location.unknown(file.toString()), "internal", "internal error while linting: " + e));
@@ -58,7 +63,8 @@ public final class Linter {
         // Files are independent and the front end shares only immutable state (factories, the
         // parsed schema); on 2 cores this cut a cold 1,000-file lint's median by ~20%.
         // forEachOrdered keeps the output in file order.
-        files.parallelStream().map(Linter::lintFile).forEachOrdered(all::addAll);
+        DevNodes devNodes = DevNodes.host();
+        files.parallelStream().map(f -> lintFile(f, devNodes)).forEachOrdered(all::addAll);
         return new Report(files, all);
     }
 
@@ -115,14 +121,22 @@ public final class Linter {
 
     /** A loaded spec's findings: the front end's, then the rules' when there is a model. */
     public static List<Diagnostic> check(SpecLoader.Result loaded) {
+        return check(loaded, DevNodes.host());
+    }
+
+    private static List<Diagnostic> check(SpecLoader.Result loaded, DevNodes devNodes) {
         List<Diagnostic> all = new ArrayList<>(loaded.diagnostics());
-        if (loaded.spec() != null) all.addAll(check(loaded.spec(), sourceMap(loaded.tree())));
+        if (loaded.spec() != null) all.addAll(check(loaded.spec(), sourceMap(loaded.tree()), devNodes));
         return all;
     }
 
     /** The findings of every rule in {@link Rules#ALL} about one schema-valid spec, sorted. */
     public static List<Diagnostic> check(Spec spec, SourceMap source) {
-        Findings out = new Findings(spec, source);
+        return check(spec, source, DevNodes.host());
+    }
+
+    private static List<Diagnostic> check(Spec spec, SourceMap source, DevNodes devNodes) {
+        Findings out = new Findings(spec, source, devNodes);
         for (Rule rule : Rules.ALL) {
             out.begin(rule);
             try {

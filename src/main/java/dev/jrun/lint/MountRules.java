@@ -137,6 +137,18 @@ final class MountRules {
         }
     }
 
+    /** The flag is valid mount(8), so mount-option passes it; what it asks for, jrun does not do. */
+    static void dev(Spec spec, Findings out) {
+        for (int i = 0; i < spec.mounts().size(); i++) {
+            Spec.Mount m = spec.mounts().get(i);
+            for (int k = 0; k < m.options().size(); k++) {
+                if (!m.options().get(k).equals("dev")) continue;
+                out.error(optionAt(out, i, k, m), "mount option \"dev\": jrun keeps nodev on every mount, so a device node"
+                        + " made inside cannot be opened; expose devices with devices:");
+            }
+        }
+    }
+
     private static List<String> knownTypes() {
         return new ArrayList<>(new TreeSet<>(TYPES.keySet()));
     }

@@ -27,6 +27,17 @@ final class NamespaceRules {
         if (!spec.mounts().isEmpty()) out.error(out.key("/mounts", spec.mounts().get(0).at()), "mounts" + hint);
         if (!spec.files().isEmpty()) out.error(out.key("/files", spec.files().get(0).at()), "files" + hint);
         if (!spec.volumes().isEmpty()) out.error(out.key("/volumes", spec.volumes().get(0).at()), "volumes" + hint);
+        if (spec.devices() != null && !spec.devices().isEmpty()) {
+            out.error(out.key("/devices", spec.devices().get(0).at()), "devices" + hint);
+        }
+        // Only lists the spec gives: the default lists are the planner's to apply or leave out.
+        Spec.Security s = spec.security();
+        if (s != null && s.maskedPaths() != null && !s.maskedPaths().isEmpty()) {
+            out.error(out.key("/security/maskedPaths", s.at()), "security.maskedPaths" + hint);
+        }
+        if (s != null && s.readonlyPaths() != null && !s.readonlyPaths().isEmpty()) {
+            out.error(out.key("/security/readonlyPaths", s.at()), "security.readonlyPaths" + hint);
+        }
         Spec.Rootfs r = spec.rootfs();
         if (r != null && !r.host()) {
             out.error(out.key("/rootfs", r.at()), "rootfs.path needs a \"mount\" namespace to become the root;"

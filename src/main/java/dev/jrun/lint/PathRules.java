@@ -10,34 +10,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Container paths: mount, file and volume destinations and process.cwd. Each path gets at most one
- * of the three shape findings (not absolute, then "..", then not normalized), so that one typo
- * does not produce a cascade.
+ * Container paths: mount, file, volume and device destinations, process.cwd, and the masked and
+ * read-only paths. Each path gets at most one of the three shape findings (not absolute, then
+ * "..", then not normalized), so that one typo does not produce a cascade.
  */
 final class PathRules {
     private PathRules() {}
 
-    /** A container path written in the spec, with the JSON pointer of its value. */
-    record ContainerPath(String owner, String pointer, String path, Location fallback) {
-        String label() {
-            return owner.equals("process") ? "cwd" : "destination";
-        }
-    }
+    /** A container path written in the spec, with what messages call it and the JSON pointer of its value. */
+    record ContainerPath(String owner, String label, String pointer, String path, Location fallback) {}
 
-    /** Destinations in document order: mounts, then files, then volumes. */
+    /** What is mounted somewhere, in document order: mounts, files, volumes, then devices. */
     static List<ContainerPath> destinations(Spec spec) {
         List<ContainerPath> out = new ArrayList<>();
         for (int i = 0; i < spec.mounts().size(); i++) {
             Spec.Mount m = spec.mounts().get(i);
-            out.add(new ContainerPath("mounts[" + i + "]", SourceMap.pointer("mounts", i, "destination"), m.destination(), m.at()));
+            out.add(new ContainerPath("mounts[" + i + "]", "destination", SourceMap.pointer("mounts", i, "destination"),
+                    m.destination(), m.at()));
         }
         for (int i = 0; i < spec.files().size(); i++) {
             Spec.ConfFile f = spec.files().get(i);
-            out.add(new ContainerPath("files[" + i + "]", SourceMap.pointer("files", i, "destination"), f.destination(), f.at()));
+            out.add(new ContainerPath("files[" + i + "]", "destination", SourceMap.pointer("files", i, "destination"),
+                    f.destination(), f.at()));
         }
         for (int i = 0; i < spec.volumes().size(); i++) {
             Spec.Volume v = spec.volumes().get(i);
-            out.add(new ContainerPath("volumes[" + i + "]", SourceMap.pointer("volumes", i, "destination"), v.destination(), v.at()));
+            out.add(new ContainerPath("volumes[" + i + "]", "destination", SourceMap.pointer("volumes", i, "destination"),
+                    v.destination(), v.at()));
+        }
+        List<Spec.Device> devices = spec.devices() == null ? List.of() : spec.devices();
+        for (int i = 0; i < devices.size(); i++) {
+            Spec.Device d = devices.get(i);
+            out.add(new ContainerPath("devices[" + i + "]", "device path", SourceMap.pointer("devices", i, "path"), d.path(), d.at()));
         }
         return out;
     }
@@ -45,8 +49,20 @@ final class PathRules {
     private static List<ContainerPath> allPaths(Spec spec) {
         List<ContainerPath> out = destinations(spec);
         Spec.ProcessSpec p = spec.process();
-        if (p != null && p.cwd() != null) out.add(new ContainerPath("process", "/process/cwd", p.cwd(), p.at()));
+        if (p != null && p.cwd() != null) out.add(new ContainerPath("process", "cwd", "/process/cwd", p.cwd(), p.at()));
+        Spec.Security s = spec.security();
+        if (s != null) {
+            securityPaths(s.maskedPaths(), "maskedPaths", "masked path", s.at(), out);
+            securityPaths(s.readonlyPaths(), "readonlyPaths", "read-only path", s.at(), out);
+        }
         return out;
+    }
+
+    private static void securityPaths(List<String> paths, String key, String label, Location fallback, List<ContainerPath> out) {
+        for (int i = 0; paths != null && i < paths.size(); i++) {
+            out.add(new ContainerPath("security." + key + "[" + i + "]", label, SourceMap.pointer("security", key, i),
+                    paths.get(i), fallback));
+        }
     }
 
     static boolean isAbsolute(String path) {

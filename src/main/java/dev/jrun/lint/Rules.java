@@ -3,6 +3,7 @@ package dev.jrun.lint;
 import static dev.jrun.spec.Diagnostic.Severity.ERROR;
 import static dev.jrun.spec.Diagnostic.Severity.WARNING;
 
+import dev.jrun.security.SeccompProfile;
 import java.util.List;
 
 /** Every semantic rule, in the order the README lists them. Ids are stable: CI configs name them. */
@@ -11,7 +12,8 @@ public final class Rules {
 
     public static final List<Rule> ALL = List.of(
             Rule.of("path-absolute", ERROR,
-                    "mount, file and volume destinations and process.cwd are absolute container paths",
+                    "mount, file, volume and device destinations, process.cwd and security.maskedPaths and"
+                            + " readonlyPaths are absolute container paths",
                     PathRules::absolute),
             Rule.of("path-dotdot", ERROR,
                     "those paths have no \"..\" component", PathRules::dotDot),
@@ -19,7 +21,7 @@ public final class Rules {
                     "those paths are normalized: no \"//\", no \".\" component, no trailing \"/\"",
                     PathRules::normalized),
             Rule.of("dest-unique", ERROR,
-                    "no two mounts, files or volumes share a destination (the second is reported)",
+                    "no two mounts, files, volumes or devices share a destination (the second is reported)",
                     PathRules::unique),
             Rule.of("dest-root", ERROR,
                     "nothing is mounted over \"/\" itself: that is what rootfs is for", PathRules::notRoot),
@@ -32,6 +34,10 @@ public final class Rules {
                     "process.args[0] exists in the rootfs (or the host for host: true), looked up in PATH"
                             + " when it has no \"/\"",
                     SourceRules::executableFound),
+            Rule.of("device-node", ERROR,
+                    "a device without numbers is a character or block device on the host; one with type, major and"
+                            + " minor (all three) has a host node with those numbers under /dev",
+                    DeviceRules::nodes),
             Rule.of("idmap-overlap", ERROR,
                     "uid (and gid) mapping ranges do not overlap, neither on the container nor on the host side",
                     IdMapRules::noOverlap),
@@ -44,7 +50,7 @@ public final class Rules {
                     "hostname and domainname are set only with a \"uts\" namespace (else the host is renamed)",
                     NamespaceRules::hostnameNeedsUts),
             Rule.of("mount-ns", ERROR,
-                    "mounts, files, volumes and a rootfs.path need a \"mount\" namespace",
+                    "mounts, files, volumes, devices, masked and read-only paths and a rootfs.path need a \"mount\" namespace",
                     NamespaceRules::mountsNeedMountNamespace),
             Rule.of("network-net", ERROR,
                     "an explicit network.mode none, bridge or slirp has a \"net\" namespace; host has none",
@@ -65,7 +71,29 @@ public final class Rules {
                     MountRules::bindSource),
             Rule.of("mount-type", WARNING,
                     "mount types are ones jrun knows (others may still work if the kernel has them)",
-                    MountRules::type));
+                    MountRules::type),
+            Rule.of("mount-dev", ERROR,
+                    "no mount has the option dev: jrun keeps nodev on every mount; devices go in devices",
+                    MountRules::dev),
+            Rule.of("capability-name", ERROR,
+                    "process.capabilities names are capabilities(7) names (CAP_ optional, any case) or ALL",
+                    ProcessRules::capabilityNames),
+            Rule.of("no-new-privileges", WARNING,
+                    "process.noNewPrivileges is not false (a setuid program could regain privileges)",
+                    ProcessRules::noNewPrivileges),
+            Rule.of("rlimit-range", ERROR,
+                    "each rlimit's soft limit is at most its hard limit (unlimited is above any number)",
+                    ProcessRules::rlimitRange),
+            Rule.of("seccomp-unconfined", WARNING,
+                    "security.seccomp is not unconfined (no filter at all)", SeccompRules::unconfined),
+            // The id the profile parser puts on its own findings, which this rule passes on.
+            Rule.of(SeccompProfile.RULE_ID, ERROR,
+                    "a security.seccomp profile exists and is a valid OCI linux.seccomp profile (its own findings"
+                            + " point into the profile)",
+                    SeccompRules::profile),
+            Rule.of("seccomp-syscall", WARNING,
+                    "a seccomp profile names only syscalls libseccomp knows (checked when libseccomp is installed)",
+                    SeccompRules::syscalls));
 
     public static Rule byId(String id) {
         for (Rule r : ALL) {

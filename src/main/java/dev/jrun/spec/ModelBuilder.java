@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 /**
  * Builds the typed {@link Spec} from a document, applying the format's defaults and resolving
@@ -22,6 +23,10 @@ import java.util.function.BiFunction;
 final class ModelBuilder {
     private static final long MAX_ID = 4294967294L; // (uid_t) -1 is "no id" to the kernel
     private static final long MAX_MAP_SIZE = 4294967295L;
+    /** The kernel's dev_t holds a 12-bit major and a 20-bit minor number (MINORBITS, linux/kdev_t.h). */
+    private static final long MAX_MAJOR = 4095;
+    private static final long MAX_MINOR = 1048575;
+    private static final Pattern UMASK = Pattern.compile("0?[0-7]{1,3}");
 
     private final SourceTree tree;
     private final Path file;
@@ -56,9 +61,11 @@ final class ModelBuilder {
         List<Spec.Volume> volumes = volumes(field(root, "", "volumes", false));
         Spec.ProcessSpec process = process(field(root, "", "process", true));
         Spec.Network network = network(field(root, "", "network", false), root.at());
+        Spec.Security security = security(field(root, "", "security", false), root.at());
+        List<Spec.Device> devices = devices(field(root, "", "devices", false));
         if (errorCount() > before) return null;
         return new Spec(file, version.intValue(), name, rootfs, hostname, domainname, namespaces, idMappings,
-                defaultMounts, mounts, files, volumes, process, network, Spec.Security.DEFAULT, List.of(), root.at());
+                defaultMounts, mounts, files, volumes, process, network, security, devices, root.at());
     }
 
     private Spec.Rootfs rootfs(Node n) {
@@ -185,7 +192,83 @@ final class ModelBuilder {
         Spec.User user = user(m.get("user"), m.at());
         boolean terminal = optBool(m, "/process", "terminal", false);
         boolean init = optBool(m, "/process", "init", true);
-        return new Spec.ProcessSpec(List.copyOf(args), Collections.unmodifiableMap(env), cwd, user, terminal, init, m.at());
+        Spec.CapabilityChanges capabilities = capabilities(m.get("capabilities"), m.at());
+        boolean noNewPrivileges = optBool(m, "/process", "noNewPrivileges", true);
+        List<Spec.Rlimit> rlimits = rlimits(m.get("rlimits"));
+        Integer umask = umask(m.get("umask"));
+        Long oomScoreAdj = integer(m.get("oomScoreAdj"), "/process/oomScoreAdj", -1000, 1000);
+        return new Spec.ProcessSpec(List.copyOf(args), Collections.unmodifiableMap(env), cwd, user, terminal, init,
+                capabilities, noNewPrivileges, rlimits, umask, oomScoreAdj == null ? null : oomScoreAdj.intValue(), m.at());
+    }
+
+    private Spec.CapabilityChanges capabilities(Node n, Location processAt) {
+        if (n == null) return new Spec.CapabilityChanges(List.of(), List.of(), processAt);
+        Node.Mapping m = mapping(n, "/process/capabilities");
+        if (m == null) return null;
+        return new Spec.CapabilityChanges(capabilityNames(m.get("add"), "/process/capabilities/add"),
+                capabilityNames(m.get("drop"), "/process/capabilities/drop"), m.at());
+    }
+
+    /** Normalized, but not checked: lint's capability-name says which are unknown, with a suggestion. */
+    private List<String> capabilityNames(Node n, String ptr) {
+        List<String> names = new ArrayList<>();
+        for (String s : strings(n, ptr)) names.add(Spec.CapabilityChanges.normalize(s));
+        return List.copyOf(names);
+    }
+
+    /** In spec order. Unlike other keys, an unknown name is reported here too: it is data, not structure. */
+    private List<Spec.Rlimit> rlimits(Node n) {
+        if (n == null) return List.of();
+        Node.Mapping m = mapping(n, "/process/rlimits");
+        if (m == null) return List.of();
+        List<Spec.Rlimit> limits = new ArrayList<>();
+        for (Node.Entry e : m.entries().values()) {
+            String p = SourceTree.pointer("/process/rlimits", e.key());
+            if (!Spec.Rlimit.NAMES.contains(e.key())) {
+                out.add(Diagnostic.error(e.keyAt(), "schema-unknown-key", "unknown key " + DidYouMean.quote(e.key())
+                        + " in process.rlimits" + DidYouMean.hint(e.key(), Spec.Rlimit.NAMES)));
+                continue;
+            }
+            Node.Mapping lm = mapping(e.value(), p);
+            if (lm == null) continue;
+            Long soft = limit(field(lm, p, "soft", true), p + "/soft");
+            Long hard = limit(field(lm, p, "hard", true), p + "/hard");
+            if (soft != null && hard != null) limits.add(new Spec.Rlimit(e.key(), soft, hard, lm.at()));
+        }
+        return List.copyOf(limits);
+    }
+
+    private Long limit(Node n, String ptr) {
+        if (n == null) return null;
+        if (n instanceof Node.Scalar s && s.value() instanceof String str) {
+            if (str.equals("unlimited")) return Spec.Rlimit.UNLIMITED;
+            out.add(Diagnostic.error(n.at(), "schema-pattern", SourceTree.humanPath(ptr) + ": " + DidYouMean.quote(str)
+                    + " is neither an integer nor \"unlimited\""));
+            return null;
+        }
+        if (!(n instanceof Node.Scalar s && s.isInteger())) {
+            mismatch(ptr, "an integer or \"unlimited\"", n);
+            return null;
+        }
+        return integer(n, ptr, 0, Long.MAX_VALUE);
+    }
+
+    /** An octal string, or an integer taken as its value; null (or absent) is the default. */
+    private Integer umask(Node n) {
+        if (n == null || n instanceof Node.Scalar s && s.value() == null) return null;
+        String ptr = "/process/umask";
+        if (n instanceof Node.Scalar s && s.value() instanceof String str) {
+            if (UMASK.matcher(str).matches()) return Integer.parseInt(str, 8);
+            out.add(Diagnostic.error(n.at(), "schema-pattern", "process.umask: " + DidYouMean.quote(str)
+                    + " is not an octal mode from 0 to 0777, such as \"0027\""));
+            return null;
+        }
+        if (!(n instanceof Node.Scalar s && s.isInteger())) {
+            mismatch(ptr, "an octal string such as \"0027\"", n);
+            return null;
+        }
+        Long v = integer(n, ptr, 0, 0777);
+        return v == null ? null : v.intValue();
     }
 
     private Spec.User user(Node n, Location processAt) {
@@ -216,6 +299,52 @@ final class ModelBuilder {
         out.add(Diagnostic.error(tree.locate("/network/mode"), "schema-enum",
                 "network.mode: " + DidYouMean.quote(mode) + " is not one of none, host, bridge, slirp"));
         return null;
+    }
+
+    private Spec.Security security(Node n, Location rootAt) {
+        if (n == null) return new Spec.Security(new Spec.Seccomp(Spec.SeccompKind.DEFAULT, null, rootAt), null, null, rootAt);
+        Node.Mapping m = mapping(n, "/security");
+        if (m == null) return null;
+        Spec.Seccomp seccomp = seccomp(m.get("seccomp"), m.at());
+        // Absent is null, "jrun's default list"; [] is a list, and turns it off.
+        List<String> masked = m.get("maskedPaths") == null ? null : strings(m.get("maskedPaths"), "/security/maskedPaths");
+        List<String> readonly = m.get("readonlyPaths") == null ? null : strings(m.get("readonlyPaths"), "/security/readonlyPaths");
+        return new Spec.Security(seccomp, masked, readonly, m.at());
+    }
+
+    private Spec.Seccomp seccomp(Node n, Location securityAt) {
+        if (n == null) return new Spec.Seccomp(Spec.SeccompKind.DEFAULT, null, securityAt);
+        String ptr = "/security/seccomp";
+        String s = string(n, ptr);
+        if (s == null) return null;
+        switch (s) {
+            case "default":
+                return new Spec.Seccomp(Spec.SeccompKind.DEFAULT, null, n.at());
+            case "unconfined":
+                return new Spec.Seccomp(Spec.SeccompKind.UNCONFINED, null, n.at());
+            case "":
+                out.add(Diagnostic.error(n.at(), "schema-range", "security.seccomp: must not be empty"));
+                return null;
+            default:
+                Path profile = hostPath(s, ptr);
+                return profile == null ? null : new Spec.Seccomp(Spec.SeccompKind.PROFILE, profile, n.at());
+        }
+    }
+
+    private List<Spec.Device> devices(Node n) {
+        return eachMapping(n, "/devices", (m, p) -> {
+            String path = string(field(m, p, "path", true), p + "/path");
+            String type = optString(m, p, "type", null);
+            if (type != null && !type.equals("c") && !type.equals("b")) {
+                out.add(Diagnostic.error(tree.locate(p + "/type"), "schema-enum",
+                        SourceTree.humanPath(p + "/type") + ": " + DidYouMean.quote(type) + " is not one of c, b"));
+                return null;
+            }
+            Long major = integer(m.get("major"), p + "/major", 0, MAX_MAJOR);
+            Long minor = integer(m.get("minor"), p + "/minor", 0, MAX_MINOR);
+            // Which of type, major and minor are missing is lint's device-node to say, in words.
+            return path == null ? null : new Spec.Device(path, type, major, minor, m.at());
+        });
     }
 
     // ---- typed access: each returns null after recording a diagnostic when the node is wrong ----

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.everit.json.schema.CombinedSchema;
 import org.everit.json.schema.ConstSchema;
 import org.everit.json.schema.EnumSchema;
+import org.everit.json.schema.NullSchema;
 import org.everit.json.schema.NumberSchema;
 import org.everit.json.schema.ObjectSchema;
 import org.everit.json.schema.ReferenceSchema;
@@ -122,6 +123,7 @@ final class SchemaCheck {
         private List<Finding> rewrite(ValidationException e) {
             List<ValidationException> causes = e.getCausingExceptions();
             if ("oneOf".equals(e.getKeyword()) && !causes.isEmpty()) return oneOf(e);
+            if ("anyOf".equals(e.getKeyword()) && !causes.isEmpty()) return anyOf(e);
             if (causes.isEmpty()) return List.of(leaf(e));
             List<Finding> out = new ArrayList<>();
             for (ValidationException c : causes) out.addAll(rewrite(c));
@@ -182,6 +184,35 @@ final class SchemaCheck {
                 }
             }
             return byBranch.get(tied.get(0));
+        }
+
+        /**
+         * everit turns {@code "type": ["string", "integer"]} into an anyOf with one branch per type,
+         * and a failing value fails all of them. Only the branch of the value's own type says what
+         * is wrong (a pattern, a bound); when no branch has its type, one finding lists the types.
+         */
+        private List<Finding> anyOf(ValidationException e) {
+            List<String> types = new ArrayList<>();
+            List<Finding> ofItsType = new ArrayList<>();
+            for (ValidationException c : e.getCausingExceptions()) {
+                String type = c.getCausingExceptions().isEmpty() && "type".equals(c.getKeyword()) ? expectedType(c) : null;
+                if (type != null) {
+                    types.add(type);
+                } else {
+                    ofItsType.addAll(rewrite(c));
+                }
+            }
+            if (!ofItsType.isEmpty()) return ofItsType;
+            types.sort(Comparator.naturalOrder()); // everit's branch order varies from run to run
+            String pointer = ptr(e);
+            return List.of(finding(e, pointer, "schema-type", Messages.typeMismatch(pointer, orList(types), tree.node(pointer), format)));
+        }
+
+        /** What a "type" violation expected, in words, or null when everit words it otherwise. */
+        private String expectedType(ValidationException e) {
+            if (e.getViolatedSchema() instanceof NullSchema) return "null";
+            Matcher m = EXPECTED_TYPE.matcher(Objects.toString(e.getErrorMessage(), ""));
+            return m.find() ? humanType(m.group(1)) : null;
         }
 
         /** Which oneOf branch a cause came from: its schema location says ".../oneOf/N". */

@@ -84,10 +84,26 @@ public record Spec(
      */
     public record CapabilityChanges(List<String> add, List<String> drop, Location at) {
         public static final CapabilityChanges NONE = new CapabilityChanges(List.of(), List.of(), null);
+
+        /** A name as the model keeps it: {@code net_admin}, {@code CAP_NET_ADMIN} → {@code CAP_NET_ADMIN}; {@code all} → {@code ALL}. */
+        public static String normalize(String name) {
+            String u = name.toUpperCase(java.util.Locale.ROOT);
+            return u.equals("ALL") || u.startsWith("CAP_") ? u : "CAP_" + u;
+        }
     }
 
-    /** process.rlimits entry: {@code name} as in the spec, lower case ({@code nofile}, {@code nproc}, ...). */
-    public record Rlimit(String name, long soft, long hard, Location at) {}
+    /**
+     * process.rlimits entry: {@code name} as in the spec, lower case ({@code nofile}, {@code nproc}, ...);
+     * {@code soft} and {@code hard} are {@link #UNLIMITED} for "unlimited".
+     */
+    public record Rlimit(String name, long soft, long hard, Location at) {
+        /** RLIM_INFINITY, written "unlimited" in a spec. */
+        public static final long UNLIMITED = -1L;
+
+        /** The resources of setrlimit(2), as a spec names them (RLIMIT_NOFILE → nofile); the schema lists the same. */
+        public static final List<String> NAMES = List.of("as", "core", "cpu", "data", "fsize", "locks", "memlock",
+                "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
+    }
 
     /** security: null lists mean "the default list"; an empty list turns it off (OCI semantics). */
     public record Security(Seccomp seccomp, List<String> maskedPaths, List<String> readonlyPaths, Location at) {

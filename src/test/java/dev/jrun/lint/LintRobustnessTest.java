@@ -185,6 +185,58 @@ class LintRobustnessTest {
         assertEquals(oneByOne, all.diagnostics());
     }
 
+    /**
+     * The containment keys, and the seccomp profile one of them names: mutations reach the model
+     * builder's type checks, the host lookups (devices) and the profile parser.
+     */
+    @Test
+    void mutatedContainmentSpecsAndProfiles() throws IOException {
+        byte[] spec = """
+                version: 1
+                name: mutant
+                rootfs: {host: true}
+                process:
+                  args: [/bin/sh]
+                  capabilities: {add: [NET_ADMIN, cap_sys_time], drop: [ALL]}
+                  noNewPrivileges: true
+                  rlimits:
+                    nofile: {soft: 1024, hard: 2048}
+                    core: {soft: 0, hard: unlimited}
+                  umask: "0027"
+                  oomScoreAdj: 500
+                security:
+                  seccomp: p.json
+                  maskedPaths: [/proc/kcore]
+                  readonlyPaths: [/proc/sys]
+                devices:
+                  - {path: /dev/null}
+                  - {path: /dev/mynull, type: c, major: 1, minor: 3}
+                """.getBytes(StandardCharsets.UTF_8);
+        byte[] profile = """
+                {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1, "architectures": ["SCMP_ARCH_X86_64"],
+                 "syscalls": [{"names": ["read", "write", "exit_group"], "action": "SCMP_ACT_ALLOW"},
+                              {"names": ["personality"], "action": "SCMP_ACT_ALLOW",
+                               "args": [{"index": 0, "value": 8, "valueTwo": 0, "op": "SCMP_CMP_EQ"}]}]}
+                """.getBytes(StandardCharsets.UTF_8);
+        Path profileFile = dir.resolve("p.json");
+        Files.write(profileFile, profile);
+        Path seed = write(".yaml", spec);
+        assertEquals(List.of(), lint(seed), "the seed spec and profile are clean");
+        byte[] alphabet = "/.:-[]{}, 0123456789abcdefghijklmnopqrstuvwxyz_\n'\"".getBytes(StandardCharsets.UTF_8);
+        Random r = new Random(17);
+        for (int i = 0; i < 800; i++) {
+            byte[] b = spec.clone();
+            for (int k = 1 + r.nextInt(3); k > 0; k--) b[r.nextInt(b.length)] = alphabet[r.nextInt(alphabet.length)];
+            lint(write(".yaml", b));
+        }
+        for (int i = 0; i < 400; i++) {
+            byte[] b = profile.clone();
+            for (int k = 1 + r.nextInt(3); k > 0; k--) b[r.nextInt(b.length)] = alphabet[r.nextInt(alphabet.length)];
+            Files.write(profileFile, b);
+            lint(seed);
+        }
+    }
+
     /** Many diagnostics per file and many files: the whole run stays fast. */
     @Test
     void thousandsOfFindingsStayBounded() throws IOException {

@@ -307,6 +307,168 @@ class RulesTest {
     }
 
     @Test
+    void capabilityNamesAreCapabilities7sOrAll() {
+        SpecBuilder b = new SpecBuilder().capabilities(List.of("CAP_NET_ADMIN", "ALL", "CAP_NET_ADMN", "CAP_CHECKPOINT_RESTORE"),
+                List.of("CAP_ALLL", "CAP_FOO"));
+        assertSameFindings(List.of(
+                "2 capability-name error: unknown capability \"CAP_NET_ADMN\" (capabilities(7) lists the names); did you mean \"CAP_NET_ADMIN\"?",
+                "2 capability-name error: unknown capability \"CAP_ALLL\" (capabilities(7) lists the names); did you mean \"ALL\"?",
+                "2 capability-name error: unknown capability \"CAP_FOO\" (capabilities(7) lists the names)"), lint(b, "capability-name"));
+        assertEquals(List.of(), lint(new SpecBuilder(), "capability-name"));
+    }
+
+    @Test
+    void aSoftLimitAboveTheHardOneIsAnError() {
+        long u = Spec.Rlimit.UNLIMITED;
+        SpecBuilder b = new SpecBuilder().rlimit("nofile", 2048, 1024).rlimit("core", u, 0).rlimit("nproc", 10, u)
+                .rlimit("stack", u, u).rlimit("cpu", 5, 5).rlimit("as", 0, 1);
+        assertEquals(List.of(
+                "2 rlimit-range error: rlimit nofile: the soft limit 2048 is above the hard limit 1024; setrlimit(2) refuses that (EINVAL)",
+                "3 rlimit-range error: rlimit core: the soft limit unlimited is above the hard limit 0; setrlimit(2) refuses that (EINVAL)"),
+                lint(b, "rlimit-range"));
+    }
+
+    @Test
+    void optingOutOfNoNewPrivilegesIsAWarning() {
+        SpecBuilder b = new SpecBuilder();
+        assertEquals(List.of(), lint(b, "no-new-privileges"));
+        b.noNewPrivileges = false;
+        assertEquals(1, lint(b, "no-new-privileges").size());
+        assertTrue(lint(b, "no-new-privileges").get(0).contains(" warning: noNewPrivileges is false: a setuid program"));
+    }
+
+    @Test
+    void unconfinedSeccompIsAWarning() {
+        assertEquals(List.of(), lint(new SpecBuilder().seccomp(Spec.SeccompKind.DEFAULT, null), "seccomp-unconfined"));
+        List<String> found = lint(new SpecBuilder().seccomp(Spec.SeccompKind.UNCONFINED, null), "seccomp-unconfined");
+        assertEquals(1, found.size());
+        assertTrue(found.get(0).startsWith("2 seccomp-unconfined warning: seccomp unconfined: "), found.get(0));
+    }
+
+    private static List<String> profileFindings(Path profile) {
+        return Linter.check(new SpecBuilder().seccomp(Spec.SeccompKind.PROFILE, profile).build(), SourceMap.NONE).stream()
+                .filter(d -> d.ruleId().startsWith("seccomp-"))
+                .map(d -> (d.at().file().equals(SpecBuilder.FILE) ? "" : d.at() + " ") + d.severity().label() + ": " + d.message())
+                .toList();
+    }
+
+    @Test
+    void aSeccompProfileMustExistAndParse() throws IOException {
+        Path ok = Files.writeString(tmp.resolve("ok.json"),
+                "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}");
+        assertEquals(List.of(), profileFindings(ok));
+        String shown = SourceRules.display(tmp);
+        assertEquals(List.of("error: seccomp profile \"" + shown + "/default\" does not exist; did you mean \"default\"?"),
+                profileFindings(tmp.resolve("default")), "a capital or a typo makes a path");
+        assertEquals(List.of("error: seccomp profile \"" + shown + "\" is a directory"), profileFindings(tmp));
+        assertEquals(List.of("error: seccomp profile \"/dev/zero\" is not a regular file"), profileFindings(Path.of("/dev/zero")),
+                "never read: it has no end");
+        Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"defaultAction\": \"SCMP_ACT_NOPE\",\n \"syscalls\": 3}");
+        assertEquals(List.of(
+                shown + "/bad.json:1:19 error: /defaultAction: unknown action \"SCMP_ACT_NOPE\"",
+                shown + "/bad.json:2:14 error: /syscalls: must be an array, found an integer",
+                "error: seccomp profile \"" + shown + "/bad.json\" is not valid: 2 errors, reported in the profile"),
+                profileFindings(bad).stream().map(s -> s.replaceFirst("(\"SCMP_ACT_NOPE\").*", "$1")).toList());
+    }
+
+    @Test
+    void aBrokenProfileShowsItsFirstTwentyFindings() throws IOException {
+        StringBuilder rules = new StringBuilder();
+        for (int i = 0; i < 30; i++) rules.append(i == 0 ? "" : ",").append("{\"names\": [\"read\"], \"action\": \"X\"}");
+        Path bad = Files.writeString(tmp.resolve("many.json"), "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [" + rules + "]}");
+        List<String> found = profileFindings(bad);
+        assertEquals(22, found.size(), found.toString());
+        assertTrue(found.stream().anyMatch(f -> f.endsWith("error: 10 more errors in this profile are not shown")), found.toString());
+        assertTrue(found.stream().anyMatch(f -> f.endsWith("is not valid: 30 errors, reported in the profile")), found.toString());
+    }
+
+    @Test
+    void profileSyscallsLibseccompDoesNotKnowAreWarnings() throws IOException {
+        Path p = Files.writeString(tmp.resolve("p.json"), """
+                {"defaultAction": "SCMP_ACT_ERRNO",
+                 "syscalls": [{"names": ["getpid", "getpdi"], "action": "SCMP_ACT_ALLOW"}]}
+                """);
+        assertEquals(List.of(SourceRules.display(p) + ":2:36 warning: libseccomp does not know the syscall \"getpdi\","
+                + " so the filter has no rule for it; did you mean \"getpid\"?"), profileFindings(p));
+    }
+
+    @Test
+    void devicesByPathAreHostDeviceNodes() throws IOException {
+        Path file = Files.writeString(tmp.resolve("f"), "x");
+        SpecBuilder b = new SpecBuilder().device("/dev/null", null, null, null).device("/dev/nul", null, null, null)
+                .device(file.toString(), null, null, null).device(tmp.toString(), null, null, null)
+                .device("/dev/no-such-jrun-device", null, null, null).device("dev/null", null, null, null);
+        assertEquals(List.of(
+                "3 device-node error: device \"/dev/nul\" does not exist on the host; did you mean \"/dev/null\"?",
+                "4 device-node error: device \"" + file + "\" is a regular file on the host, not a character or block device",
+                "5 device-node error: device \"" + tmp + "\" is a directory on the host, not a character or block device",
+                "6 device-node error: device \"/dev/no-such-jrun-device\" does not exist on the host; give type, major and"
+                        + " minor to bind a host node found by its numbers"), lint(b, "device-node"), "dev/null is path-absolute's");
+    }
+
+    @Test
+    void devicesByNumberAreFoundUnderDev() {
+        SpecBuilder b = new SpecBuilder().device("/dev/a", "c", 1L, 3L).device("/dev/b", "b", 1L, 3L)
+                .device("/dev/c", "c", 1L, null).device("/dev/d", null, 1L, 3L).device("/dev/e", "c", 4095L, 1048575L);
+        assertEquals(List.of(
+                "3 device-node error: device \"/dev/b\": the host has no block device 1:3 under /dev (/dev/null is the"
+                        + " character device with those numbers); jrun binds a host node, it does not make one",
+                "4 device-node error: device \"/dev/c\" needs type, major and minor together, or none of them for the host's"
+                        + " node at its path; missing minor",
+                "5 device-node error: device \"/dev/d\" needs type, major and minor together, or none of them for the host's"
+                        + " node at its path; missing type",
+                "6 device-node error: device \"/dev/e\": the host has no character device 4095:1048575 under /dev; jrun binds"
+                        + " a host node, it does not make one"), lint(b, "device-node"));
+    }
+
+    /** glibc's makedev(3): minor's low 8 bits, major's low 12, then the rest of minor, then of major. */
+    private static long makedev(long major, long minor) {
+        return (minor & 0xff) | ((major & 0xfff) << 8) | ((minor & ~0xffL) << 12) | ((major & ~0xfffL) << 32);
+    }
+
+    @Test
+    void devNodesDecodeDevTAndScanOnlyAsDeepAsNeeded() throws IOException {
+        assertEquals(0x801, makedev(8, 1), "sda1");
+        for (long[] mm : new long[][] {{1, 3}, {8, 1}, {4095, 1048575}, {0x123456, 0x789abcd}}) {
+            assertEquals(mm[0], DevNodes.major(makedev(mm[0], mm[1])));
+            assertEquals(mm[1], DevNodes.minor(makedev(mm[0], mm[1])));
+        }
+        assertEquals(Path.of("/dev/null"), DevNodes.host().find(new DevNodes.Node('c', 1, 3)), "the first by name at the top");
+        Files.createDirectories(tmp.resolve("a/b/c/d/e/f"));
+        assertEquals(null, new DevNodes(tmp).find(new DevNodes.Node('c', 1, 3)), "no nodes: searched to its depth, found none");
+    }
+
+    @Test
+    void devicesMaskedAndReadOnlyPathsNeedAMountNamespace() {
+        SpecBuilder b = new SpecBuilder().namespaces(USER).device("/dev/null", null, null, null)
+                .paths(List.of("/proc/kcore"), List.of());
+        assertEquals(List.of(
+                "2 mount-ns error: devices need a \"mount\" namespace, or they would change the host's mounts; add \"mount\" to namespaces",
+                "3 mount-ns error: security.maskedPaths need a \"mount\" namespace, or they would change the host's mounts; add \"mount\" to namespaces"),
+                lint(b, "mount-ns"), "[] asks for no mount");
+    }
+
+    @Test
+    void theDevMountOptionIsAnError() {
+        SpecBuilder b = new SpecBuilder().mount("/a", "tmpfs", null, "nodev", "dev", "devx=1");
+        assertEquals(List.of("2 mount-dev error: mount option \"dev\": jrun keeps nodev on every mount, so a device node made"
+                + " inside cannot be opened; expose devices with devices:"), lint(b, "mount-dev"));
+    }
+
+    @Test
+    void maskedReadOnlyAndDevicePathsAreContainerPaths() {
+        SpecBuilder b = new SpecBuilder().paths(List.of("proc/kcore", "/proc/./keys"), List.of("/proc/../sys"))
+                .device("/dev/x/", "c", 1L, 3L).volume(Path.of("/srv"), "/dev/x");
+        assertSameFindings(List.of(
+                "2 path-absolute error: masked path \"proc/kcore\" is not absolute; container paths start with \"/\"",
+                "2 path-normalized error: masked path \"/proc/./keys\" is not normalized; write \"/proc/keys\"",
+                "2 path-dotdot error: read-only path \"/proc/../sys\" contains \"..\"; write the path it leads to",
+                "3 path-normalized error: device path \"/dev/x/\" is not normalized; write \"/dev/x\"",
+                "3 dest-unique error: destination \"/dev/x\" is already used by volumes[0] at line 4; mount each path once"),
+                lint(b).stream().filter(f -> f.matches("\\d+ (path|dest)-.*")).toList());
+    }
+
+    @Test
     void aFailingRuleBecomesAFindingNotACrash() {
         Spec broken = new SpecBuilder().build();
         broken = new Spec(broken.file(), 1, "t", broken.rootfs(), null, null, broken.namespaces(), broken.idMappings(),

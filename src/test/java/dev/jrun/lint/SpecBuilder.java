@@ -81,8 +81,36 @@ final class SpecBuilder {
         return this;
     }
 
+    Spec.CapabilityChanges capabilities = Spec.CapabilityChanges.NONE;
+    boolean noNewPrivileges = true;
+    final List<Spec.Rlimit> rlimits = new ArrayList<>();
     Spec.Security security = Spec.Security.DEFAULT;
     List<Spec.Device> devices = new java.util.ArrayList<>();
+
+    SpecBuilder capabilities(List<String> add, List<String> drop) {
+        capabilities = new Spec.CapabilityChanges(add, drop, next());
+        return this;
+    }
+
+    SpecBuilder rlimit(String name, long soft, long hard) {
+        rlimits.add(new Spec.Rlimit(name, soft, hard, next()));
+        return this;
+    }
+
+    SpecBuilder seccomp(Spec.SeccompKind kind, Path profile) {
+        security = new Spec.Security(new Spec.Seccomp(kind, profile, next()), security.maskedPaths(), security.readonlyPaths(), next());
+        return this;
+    }
+
+    SpecBuilder paths(List<String> masked, List<String> readonly) {
+        security = new Spec.Security(security.seccomp(), masked, readonly, next());
+        return this;
+    }
+
+    SpecBuilder device(String path, String type, Long major, Long minor) {
+        devices.add(new Spec.Device(path, type, major, minor, next()));
+        return this;
+    }
 
     Spec build() {
         Location top = new Location(FILE, 1, 1);
@@ -91,7 +119,7 @@ final class SpecBuilder {
                 hostname, domainname, namespaces,
                 new Spec.IdMappings(uidMaps, gidMaps, next()),
                 true, mounts, files, volumes,
-                new Spec.ProcessSpec(args, env, cwd, user, false, init, next()),
+                new Spec.ProcessSpec(args, env, cwd, user, false, init, capabilities, noNewPrivileges, rlimits, null, null, next()),
                 new Spec.Network(mode, next()), security, devices,
                 top);
     }

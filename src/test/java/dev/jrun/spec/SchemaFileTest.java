@@ -83,6 +83,12 @@ class SchemaFileTest {
         assertEquals(process.getJSONObject("cwd").getString("default"), s.process().cwd());
         assertEquals(process.getJSONObject("terminal").getBoolean("default"), s.process().terminal());
         assertEquals(process.getJSONObject("init").getBoolean("default"), s.process().init());
+        assertEquals(process.getJSONObject("noNewPrivileges").getBoolean("default"), s.process().noNewPrivileges());
+        assertEquals(process.getJSONObject("umask").getString("default"), "0022");
+        assertEquals(null, s.process().umask(), "null stands for the documented 0022; the planner applies it");
+        String seccomp = p.getJSONObject("security").getJSONObject("properties").getJSONObject("seccomp").getString("default");
+        assertEquals(seccomp, s.security().seccomp().kind().name().toLowerCase());
+        assertEquals(List.of(), s.devices());
         assertTrue(s.process().env().isEmpty());
         String mode = p.getJSONObject("network").getJSONObject("properties").getJSONObject("mode").getString("default");
         assertEquals(mode, s.network().mode().name().toLowerCase());
@@ -102,6 +108,16 @@ class SchemaFileTest {
         for (Spec.NetworkMode m : Spec.NetworkMode.values()) modeNames.add(m.name().toLowerCase());
         assertEquals(modeNames, modes.toList());
         assertFalse(modeNames.isEmpty());
+    }
+
+    @Test
+    void rlimitNamesAreTheModels() {
+        JSONObject rlimits = SCHEMA.getJSONObject("properties").getJSONObject("process").getJSONObject("properties")
+                .getJSONObject("rlimits").getJSONObject("properties");
+        assertEquals(new TreeSet<>(Spec.Rlimit.NAMES), new TreeSet<>(rlimits.keySet()));
+        for (String name : rlimits.keySet()) {
+            assertTrue(rlimits.getJSONObject(name).getString("description").startsWith("RLIMIT_" + name.toUpperCase() + ": "), name);
+        }
     }
 
     private interface Visitor {

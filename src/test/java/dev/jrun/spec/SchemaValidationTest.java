@@ -72,6 +72,25 @@ class SchemaValidationTest {
                 errors("s.yaml", HEAD.replace("process: {args: [a]}", "process: {args: [a], env: {A=B: x}}")));
     }
 
+    /** A value of several allowed types ("type": [...]) gets the finding of its own type's branch only. */
+    @Test
+    void typeListsReportTheValuesOwnType() {
+        String p = "version: 1\nname: x\nrootfs: {path: r}\nprocess:\n  args: [a]\n";
+        assertEquals(List.of("s.yaml:6:10: error: process.umask: 777 is greater than the maximum 511 [schema-range]"),
+                errors("s.yaml", p + "  umask: 777\n"));
+        assertEquals(List.of("s.yaml:6:10: error: process.umask: \"0999\" does not match the pattern ^0?[0-7]{1,3}$ [schema-pattern]"),
+                errors("s.yaml", p + "  umask: '0999'\n"));
+        assertEquals(List.of("s.yaml:6:10: error: process.umask: expected a string, an integer or null, found a boolean true [schema-type]"),
+                errors("s.yaml", p + "  umask: true\n"));
+        assertEquals(List.of("s.yaml:6:28: error: process.rlimits.nofile.soft: -1 is less than the minimum 0 [schema-range]",
+                        "s.yaml:6:38: error: process.rlimits.nofile.hard: expected a string or an integer, found a list [schema-type]"),
+                errors("s.yaml", p + "  rlimits: {nofile: {soft: -1, hard: []}}\n"));
+        assertEquals(List.of("s.yaml:6:13: error: unknown key \"nofiel\" in process.rlimits; did you mean \"nofile\"? [schema-unknown-key]"),
+                errors("s.yaml", p + "  rlimits: {nofiel: {soft: 1, hard: 1}}\n"));
+        assertEquals(List.of("s.yaml:6:28: error: process.rlimits.nofile.soft: \"unlimted\" does not match the pattern ^unlimited$ [schema-pattern]"),
+                errors("s.yaml", p + "  rlimits: {nofile: {soft: \"unlimted\", hard: 1}}\n"));
+    }
+
     /** rootfs and files are oneOf: one finding about the branch the author meant, not one per branch. */
     @Test
     void oneOfReportsTheIntendedBranchOnly() {

@@ -132,6 +132,90 @@ class SpecLoaderTest {
     }
 
     @Test
+    void containmentKeysDefault() throws IOException {
+        Spec s = SpecLoader.load(write("c.yaml", "version: 1\nname: c\nrootfs: {path: r}\nprocess: {args: [a]}\n")).spec();
+        Spec.ProcessSpec p = s.process();
+        assertEquals(List.of(), p.capabilities().add());
+        assertEquals(List.of(), p.capabilities().drop());
+        assertTrue(p.noNewPrivileges());
+        assertEquals(List.of(), p.rlimits());
+        assertNull(p.umask(), "null: the planner's 0022");
+        assertNull(p.oomScoreAdj());
+        assertEquals(Spec.SeccompKind.DEFAULT, s.security().seccomp().kind());
+        assertNull(s.security().maskedPaths(), "null: jrun's default list");
+        assertNull(s.security().readonlyPaths());
+        assertEquals(List.of(), s.devices());
+        assertEquals(s.at(), s.security().at(), "an absent section is located at the spec root, like network");
+    }
+
+    @Test
+    void containmentKeysAreRead() throws IOException {
+        Spec s = SpecLoader.load(write("c.yaml", """
+                version: 1
+                name: c
+                rootfs: {path: r}
+                process:
+                  args: [a]
+                  capabilities: {add: [NET_ADMIN, cap_sys_time, Cap_Kill, all], drop: [CHOWN]}
+                  noNewPrivileges: false
+                  rlimits:
+                    nproc: {soft: 50, hard: 50}
+                    nofile: {soft: 1024, hard: unlimited}
+                  umask: "0027"
+                  oomScoreAdj: -500
+                security:
+                  seccomp: profiles/p.json
+                  maskedPaths: []
+                  readonlyPaths: [/proc/sys]
+                devices:
+                  - {path: /dev/fuse}
+                  - {path: /dev/mynull, type: c, major: 1, minor: 3}
+                """)).spec();
+        Spec.ProcessSpec p = s.process();
+        assertEquals(List.of("CAP_NET_ADMIN", "CAP_SYS_TIME", "CAP_KILL", "ALL"), p.capabilities().add());
+        assertEquals(List.of("CAP_CHOWN"), p.capabilities().drop());
+        assertEquals("6:17", pos(p.capabilities().at()));
+        assertFalse(p.noNewPrivileges());
+        assertEquals(List.of("nproc 50 50 9:12", "nofile 1024 -1 10:13"),
+                p.rlimits().stream().map(r -> r.name() + " " + r.soft() + " " + r.hard() + " " + pos(r.at())).toList(),
+                "in spec order, unlimited as -1, each at its node");
+        assertEquals(Spec.Rlimit.UNLIMITED, p.rlimits().get(1).hard());
+        assertEquals(0027, p.umask());
+        assertEquals(-500, p.oomScoreAdj());
+        Spec.Seccomp seccomp = s.security().seccomp();
+        assertEquals(Spec.SeccompKind.PROFILE, seccomp.kind());
+        assertEquals(dir.resolve("profiles/p.json"), seccomp.profile(), "resolved against the spec's folder");
+        assertEquals("14:12", pos(seccomp.at()));
+        assertEquals(List.of(), s.security().maskedPaths(), "[] turns masking off");
+        assertEquals(List.of("/proc/sys"), s.security().readonlyPaths());
+        assertEquals("14:3", pos(s.security().at()));
+        assertEquals(List.of(new Spec.Device("/dev/fuse", null, null, null, s.devices().get(0).at()),
+                new Spec.Device("/dev/mynull", "c", 1L, 3L, s.devices().get(1).at())), s.devices());
+        assertEquals("18:5", pos(s.devices().get(0).at()));
+        assertEquals("19:5", pos(s.devices().get(1).at()));
+    }
+
+    @Test
+    void umaskForms() throws IOException {
+        String head = "version: 1\nname: u\nrootfs: {path: r}\nprocess:\n  args: [a]\n  umask: ";
+        // YAML 1.1, as jackson reads it: a leading 0 makes an integer octal.
+        for (String form : List.of("\"0027\"", "\"027\"", "'27'", "0027", "23", "0x17")) {
+            assertEquals(0027, SpecLoader.load(write("u.yaml", head + form + "\n")).spec().process().umask(), form);
+        }
+        assertNull(SpecLoader.load(write("u.yaml", head + "null\n")).spec().process().umask());
+        assertEquals(0777, SpecLoader.load(write("u.yaml", head + "'0777'\n")).spec().process().umask());
+    }
+
+    @Test
+    void seccompKinds() throws IOException {
+        String head = "version: 1\nname: s\nrootfs: {path: r}\nprocess: {args: [a]}\nsecurity: {seccomp: ";
+        assertEquals(Spec.SeccompKind.DEFAULT, SpecLoader.load(write("s.yaml", head + "default}\n")).spec().security().seccomp().kind());
+        Spec.Seccomp u = SpecLoader.load(write("s.yaml", head + "unconfined}\n")).spec().security().seccomp();
+        assertEquals(new Spec.Seccomp(Spec.SeccompKind.UNCONFINED, null, u.at()), u);
+        assertEquals(Path.of("/etc/p.json"), SpecLoader.load(write("s.yaml", head + "/etc/p.json}\n")).spec().security().seccomp().profile());
+    }
+
+    @Test
     void hostRootHasNoPath() throws IOException {
         Spec s = SpecLoader.load(write("h.json", "{\"version\":1,\"name\":\"h\",\"rootfs\":{\"host\":true},\"process\":{\"args\":[\"ls\"]}}")).spec();
         assertTrue(s.rootfs().host());
@@ -252,6 +336,51 @@ class SpecLoaderTest {
                         "7:9 schema-type process.args: expected a list, found a string \"sh\"; write a list, e.g. [\"sh\"]",
                         "8:12 schema-type process.env.N: expected a string, found an integer 1; quote it: \"1\"",
                         "9:17 schema-enum network.mode: \"fast\" is not one of none, host, bridge, slirp"),
+                r.diagnostics().stream().map(d -> pos(d.at()) + " " + d.ruleId() + " " + d.message()).toList());
+    }
+
+    @Test
+    void withoutSchemaValidationTheContainmentKeysAreStillChecked() throws IOException {
+        Path p = write("t.yaml", """
+                version: 1
+                name: t
+                rootfs: {path: r}
+                process:
+                  args: [a]
+                  capabilities: {add: NET_ADMIN}
+                  noNewPrivileges: "no"
+                  rlimits:
+                    nofiel: {soft: 1, hard: 1}
+                    nproc: {soft: lots, hard: -1}
+                    core: {soft: 0}
+                    stack: 8m
+                  umask: "0999"
+                  oomScoreAdj: 2000
+                security: {seccomp: 5, maskedPaths: /proc, readonlyPaths: [1]}
+                devices:
+                  - {path: /dev/x, type: z}
+                  - {path: /dev/y, major: 4096, minor: 1.5}
+                  - /dev/z
+                """);
+        SpecLoader.Result r = SpecLoader.load(p, false);
+        assertNull(r.spec());
+        assertEquals(List.of(
+                        "6:23 schema-type process.capabilities.add: expected a list, found a string \"NET_ADMIN\"; write a list, e.g. [\"NET_ADMIN\"]",
+                        "7:20 schema-type process.noNewPrivileges: expected true or false, found a string \"no\"; write true or false without quotes",
+                        "9:5 schema-unknown-key unknown key \"nofiel\" in process.rlimits; did you mean \"nofile\"?",
+                        "10:19 schema-pattern process.rlimits.nproc.soft: \"lots\" is neither an integer nor \"unlimited\"",
+                        "10:31 schema-range process.rlimits.nproc.hard: -1 is outside 0..9223372036854775807",
+                        "11:5 schema-required missing required key \"hard\" in process.rlimits.core",
+                        "12:12 schema-type process.rlimits.stack: expected a mapping, found a string \"8m\"",
+                        "13:10 schema-pattern process.umask: \"0999\" is not an octal mode from 0 to 0777, such as \"0027\"",
+                        "14:16 schema-range process.oomScoreAdj: 2000 is outside -1000..1000",
+                        "15:21 schema-type security.seccomp: expected a string, found an integer 5; quote it: \"5\"",
+                        "15:37 schema-type security.maskedPaths: expected a list, found a string \"/proc\"; write a list, e.g. [\"/proc\"]",
+                        "15:60 schema-type security.readonlyPaths[0]: expected a string, found an integer 1; quote it: \"1\"",
+                        "17:26 schema-enum devices[0].type: \"z\" is not one of c, b",
+                        "18:27 schema-range devices[1].major: 4096 is outside 0..4095",
+                        "18:40 schema-type devices[1].minor: expected an integer, found a number 1.5",
+                        "19:5 schema-type devices[2]: expected a mapping, found a string \"/dev/z\""),
                 r.diagnostics().stream().map(d -> pos(d.at()) + " " + d.ruleId() + " " + d.message()).toList());
     }
 
