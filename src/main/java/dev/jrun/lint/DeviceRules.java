@@ -1,5 +1,6 @@
 package dev.jrun.lint;
 
+import dev.jrun.host.DeviceNodes;
 import static dev.jrun.lint.Findings.q;
 
 import dev.jrun.spec.DidYouMean;
@@ -52,9 +53,9 @@ final class DeviceRules {
         } catch (InvalidPathException e) {
             return;
         }
-        DevNodes.Node node;
+        DeviceNodes.Node node;
         try {
-            node = DevNodes.of(p);
+            node = DeviceNodes.of(p);
         } catch (NoSuchFileException e) {
             String hint = siblingHint(p);
             out.error(at, "device " + q(d.path()) + " does not exist on the host"
@@ -87,9 +88,9 @@ final class DeviceRules {
 
     private static void numbered(Spec.Device d, int i, Findings out) {
         char type = d.type().charAt(0);
-        DevNodes.Node wanted = new DevNodes.Node(type, d.major(), d.minor());
+        DeviceNodes.Node wanted = new DeviceNodes.Node(type, d.major(), d.minor());
         if (out.devNodes().find(wanted) != null) return;
-        Path other = out.devNodes().find(new DevNodes.Node(type == 'c' ? 'b' : 'c', d.major(), d.minor()));
+        Path other = out.devNodes().find(new DeviceNodes.Node(type == 'c' ? 'b' : 'c', d.major(), d.minor()));
         out.error(out.value(SourceMap.pointer("devices", i), d.at()), "device " + q(d.path()) + ": the host has no "
                 + wanted.describe() + " under /dev"
                 + (other == null ? "" : " (" + other + " is the " + (type == 'c' ? "block" : "character") + " device with those numbers)")

@@ -1,5 +1,6 @@
 package dev.jrun.lint;
 
+import dev.jrun.host.DeviceNodes;
 import dev.jrun.spec.Diagnostic;
 import dev.jrun.spec.DidYouMean;
 import dev.jrun.spec.Location;
@@ -11,18 +12,18 @@ import java.util.List;
 public final class Findings {
     private final Spec spec;
     private final SourceMap source;
-    private final DevNodes devNodes;
+    private final DeviceNodes devNodes;
     private final List<Diagnostic> out = new ArrayList<>();
     private String ruleId = "";
 
-    Findings(Spec spec, SourceMap source, DevNodes devNodes) {
+    Findings(Spec spec, SourceMap source, DeviceNodes devNodes) {
         this.spec = spec;
         this.source = source;
         this.devNodes = devNodes;
     }
 
     /** The host's device nodes, scanned once per lint run. */
-    DevNodes devNodes() {
+    DeviceNodes devNodes() {
         return devNodes;
     }
 

@@ -1,5 +1,6 @@
 package dev.jrun.lint;
 
+import dev.jrun.host.DeviceNodes;
 import dev.jrun.spec.Diagnostic;
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Node;
@@ -36,11 +37,11 @@ public final class Linter {
 
     /** Every finding about one file, sorted. Never throws: a file that can't be read is a finding. */
     public static List<Diagnostic> lintFile(Path file) {
-        return lintFile(file, DevNodes.host());
+        return lintFile(file, DeviceNodes.host());
     }
 
     /** {@code devNodes}: the run's scan of the host's /dev, shared by the files it lints. */
-    private static List<Diagnostic> lintFile(Path file, DevNodes devNodes) {
+    private static List<Diagnostic> lintFile(Path file, DeviceNodes devNodes) {
         List<Diagnostic> all = new ArrayList<>();
         try {
             all.addAll(check(SpecLoader.load(file), devNodes));
@@ -63,7 +64,7 @@ public final class Linter {
         // Files are independent and the front end shares only immutable state (factories, the
         // parsed schema); on 2 cores this cut a cold 1,000-file lint's median by ~20%.
         // forEachOrdered keeps the output in file order.
-        DevNodes devNodes = DevNodes.host();
+        DeviceNodes devNodes = DeviceNodes.host();
         files.parallelStream().map(f -> lintFile(f, devNodes)).forEachOrdered(all::addAll);
         return new Report(files, all);
     }
@@ -121,10 +122,10 @@ public final class Linter {
 
     /** A loaded spec's findings: the front end's, then the rules' when there is a model. */
     public static List<Diagnostic> check(SpecLoader.Result loaded) {
-        return check(loaded, DevNodes.host());
+        return check(loaded, DeviceNodes.host());
     }
 
-    private static List<Diagnostic> check(SpecLoader.Result loaded, DevNodes devNodes) {
+    private static List<Diagnostic> check(SpecLoader.Result loaded, DeviceNodes devNodes) {
         List<Diagnostic> all = new ArrayList<>(loaded.diagnostics());
         if (loaded.spec() != null) all.addAll(check(loaded.spec(), sourceMap(loaded.tree()), devNodes));
         return all;
@@ -132,10 +133,10 @@ public final class Linter {
 
     /** The findings of every rule in {@link Rules#ALL} about one schema-valid spec, sorted. */
     public static List<Diagnostic> check(Spec spec, SourceMap source) {
-        return check(spec, source, DevNodes.host());
+        return check(spec, source, DeviceNodes.host());
     }
 
-    private static List<Diagnostic> check(Spec spec, SourceMap source, DevNodes devNodes) {
+    private static List<Diagnostic> check(Spec spec, SourceMap source, DeviceNodes devNodes) {
         Findings out = new Findings(spec, source, devNodes);
         for (Rule rule : Rules.ALL) {
             out.begin(rule);

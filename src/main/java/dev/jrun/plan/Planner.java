@@ -307,10 +307,18 @@ public final class Planner {
         return -1;
     }
 
+    private DeviceNodes nodes;
+
+    private DeviceNodes nodes() {
+        if (nodes == null) nodes = DeviceNodes.host();
+        return nodes;
+    }
+
     /** Each device the spec allows: the host's node bound at its path, like the default ones. */
     private void addDevices() {
         for (Spec.Device d : spec.devices()) {
-            String node = d.type() == null ? d.path() : DeviceNodes.find(d.type(), d.major(), d.minor());
+            Path found = d.type() == null ? null : nodes().find(new DeviceNodes.Node(d.type().charAt(0), d.major(), d.minor()));
+            String node = d.type() == null ? d.path() : found == null ? null : found.toString();
             if (node == null) node = d.path(); // lint reports it; the bind then fails with ENOENT and a hint
             steps.add(new Step.Mount(real(node), d.path(), null, MS_BIND, null, false, Purpose.DEVICE, d.at()));
         }

@@ -1,5 +1,6 @@
 package dev.jrun.lint;
 
+import dev.jrun.host.DeviceNodes;
 import static dev.jrun.spec.Namespace.MOUNT;
 import static dev.jrun.spec.Namespace.NET;
 import static dev.jrun.spec.Namespace.PID;
@@ -430,12 +431,12 @@ class RulesTest {
     void devNodesDecodeDevTAndScanOnlyAsDeepAsNeeded() throws IOException {
         assertEquals(0x801, makedev(8, 1), "sda1");
         for (long[] mm : new long[][] {{1, 3}, {8, 1}, {4095, 1048575}, {0x123456, 0x789abcd}}) {
-            assertEquals(mm[0], DevNodes.major(makedev(mm[0], mm[1])));
-            assertEquals(mm[1], DevNodes.minor(makedev(mm[0], mm[1])));
+            assertEquals(mm[0], DeviceNodes.major(makedev(mm[0], mm[1])));
+            assertEquals(mm[1], DeviceNodes.minor(makedev(mm[0], mm[1])));
         }
-        assertEquals(Path.of("/dev/null"), DevNodes.host().find(new DevNodes.Node('c', 1, 3)), "the first by name at the top");
+        assertEquals(Path.of("/dev/null"), DeviceNodes.host().find(new DeviceNodes.Node('c', 1, 3)), "the first by name at the top");
         Files.createDirectories(tmp.resolve("a/b/c/d/e/f"));
-        assertEquals(null, new DevNodes(tmp).find(new DevNodes.Node('c', 1, 3)), "no nodes: searched to its depth, found none");
+        assertEquals(null, new DeviceNodes(tmp).find(new DeviceNodes.Node('c', 1, 3)), "no nodes: searched to its depth, found none");
     }
 
     @Test
