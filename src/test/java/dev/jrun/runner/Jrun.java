@@ -12,7 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +76,14 @@ final class Jrun {
         return rootfs;
     }
 
+    /** A copy of the test rootfs at {@code to}, the test's to change; readable by nobody like the original. */
+    static Path copyOfRootfs(Path to) throws IOException, InterruptedException {
+        Path from = rootfs();
+        assumeTrue(sh(List.of("cp", "-a", from.toString(), to.toString())) == 0, "cannot copy the rootfs to " + to);
+        sh(List.of("chmod", "-R", "a+rX", to.toString()));
+        return to;
+    }
+
     /** A fresh world-writable directory (sticky, like /tmp) for one test's spec, volumes and temp files. */
     static Path workdir() throws IOException, InterruptedException {
         Path d = home().resolve("w-" + UUID.randomUUID());
@@ -84,19 +94,58 @@ final class Jrun {
         return d;
     }
 
+    /**
+     * How a test starts jrun beyond its mode: {@code wrapper} is a command line that ends by exec'ing
+     * the rest (so jrun keeps the pid {@link Process#pid()} reports: {@code unshare -m},
+     * {@code sh -c '...; exec "$@"' sh}); {@code jvmOptions} go after the launcher's, {@code env}
+     * into jrun's environment.
+     */
+    record Launch(List<String> wrapper, List<String> jvmOptions, Map<String, String> env) {
+        static final Launch PLAIN = new Launch(List.of(), List.of(), Map.of());
+
+        /** A shell script run before jrun, in jrun's process, which it then execs: {@code "$@"} is jrun's command. */
+        static Launch after(String script) {
+            return new Launch(List.of("sh", "-c", script + "; exec \"$@\"", "sh"), List.of(), Map.of());
+        }
+
+        Launch wrappedIn(String... outer) {
+            List<String> w = new ArrayList<>(List.of(outer));
+            w.addAll(wrapper);
+            return new Launch(w, jvmOptions, env);
+        }
+
+        Launch with(List<String> moreJvmOptions, Map<String, String> moreEnv) {
+            List<String> o = new ArrayList<>(jvmOptions);
+            o.addAll(moreJvmOptions);
+            Map<String, String> e = new LinkedHashMap<>(env);
+            e.putAll(moreEnv);
+            return new Launch(wrapper, o, e);
+        }
+    }
+
     /** Starts {@code jrun SPEC} where SPEC is {@code yaml} written to {@code dir/spec.yaml}. */
     static Process start(Mode mode, Path dir, String yaml) throws IOException, InterruptedException {
-        return start(mode, dir, yaml, false);
+        return start(mode, dir, yaml, false, Launch.PLAIN);
+    }
+
+    static Process start(Mode mode, Path dir, String yaml, Launch how) throws IOException, InterruptedException {
+        return start(mode, dir, yaml, false, how);
     }
 
     /** {@code terminal}: run jrun under script(1), so that its stdin is a pty; the input is piped in. */
     static Process start(Mode mode, Path dir, String yaml, boolean terminal) throws IOException, InterruptedException {
+        return start(mode, dir, yaml, terminal, Launch.PLAIN);
+    }
+
+    private static Process start(Mode mode, Path dir, String yaml, boolean terminal, Launch how)
+            throws IOException, InterruptedException {
         Path spec = dir.resolve("spec.yaml");
         Files.writeString(spec, yaml);
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(how.wrapper());
         if (mode == Mode.ROOTLESS) cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions());
+        cmd.addAll(how.jvmOptions());
         cmd.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"), "-cp", classpath, "dev.jrun.cli.Main", spec.toString()));
         if (terminal) {
             String line = String.join(" ", cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
@@ -106,6 +155,7 @@ final class Jrun {
                 .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
         pb.environment().put("XDG_CACHE_HOME", dir.resolve("tmp").toString());
         pb.environment().remove("JRUN_DEBUG_STATS");
+        pb.environment().putAll(how.env());
         return pb.start();
     }
 
@@ -141,6 +191,10 @@ final class Jrun {
         return finish(start(mode, dir, yaml), dir);
     }
 
+    static Result run(Mode mode, Path dir, String yaml, Launch how) throws IOException, InterruptedException {
+        return finish(start(mode, dir, yaml, how), dir);
+    }
+
     /** The spec jrun's tests start from: the busybox rootfs and a shell script as the process. */
     static String spec(String script, String... extraTopLevel) throws IOException, InterruptedException {
         StringBuilder b = new StringBuilder("version: 1\nname: it\n");
@@ -160,6 +214,18 @@ final class Jrun {
 
     static String yamlString(String s) {
         return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** The private dirs ({@code jrun-*}) jrun has in {@code dir}'s TMPDIR. */
+    static List<String> privateDirs(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("tmp"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("jrun-")).sorted().toList();
+        }
+    }
+
+    /** kill(1) with a signal name: Java itself can send only SIGTERM and SIGKILL. */
+    static void signal(Process p, String name) throws IOException, InterruptedException {
+        if (sh(List.of("kill", "-s", name, Long.toString(p.pid()))) != 0) throw new IllegalStateException("kill -s " + name + " " + p.pid() + " failed");
     }
 
     static boolean isRoot() {
