@@ -25,7 +25,7 @@ public final class PlanCodec {
             NS_ROOT = 7, PROPAGATION = 8, OVERLAY_ROOT = 9, BIND_ROOTFS = 10, HOST_ROOT = 11, MOUNT = 12, SYMLINK = 13,
             CONF_FILE = 14, ENTER_ROOT = 15, RO_ROOT = 16, HOSTNAME = 17, DOMAINNAME = 18, LOOPBACK = 19, CAPABILITIES = 20,
             USER = 21, CHDIR = 22, INIT = 23, EXEC = 24, SUPERVISE = 25, RLIMITS = 26, OOM_SCORE = 27, RESOLVE_ROOT = 28,
-            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35;
+            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35, BOUNDING = 36;
 
     public static byte[] encode(List<Step> steps) {
         Out out = new Out();
@@ -235,13 +235,18 @@ public final class PlanCodec {
             return tag(LOOPBACK);
         }
 
+        public Void dropBoundingSet(Step.DropBoundingSet x) {
+            tag(BOUNDING);
+            out.writeLong(x.keep());
+            out.writeInt(x.lastCap());
+            return null;
+        }
+
         public Void setCapabilities(Step.SetCapabilities x) {
             tag(CAPABILITIES);
-            out.writeLong(x.bounding());
             out.writeLong(x.effective());
             out.writeLong(x.permitted());
             out.writeLong(x.inheritable());
-            out.writeInt(x.lastCap());
             return null;
         }
 
@@ -323,7 +328,8 @@ public final class PlanCodec {
             case HOSTNAME -> new Step.SetHostname(in.readUTF(), at);
             case DOMAINNAME -> new Step.SetDomainname(in.readUTF(), at);
             case LOOPBACK -> new Step.LoopbackUp(at);
-            case CAPABILITIES -> new Step.SetCapabilities(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readInt(), at);
+            case BOUNDING -> new Step.DropBoundingSet(in.readLong(), in.readInt(), at);
+            case CAPABILITIES -> new Step.SetCapabilities(in.readLong(), in.readLong(), in.readLong(), at);
             case USER -> {
                 long uid = in.readLong();
                 long gid = in.readLong();

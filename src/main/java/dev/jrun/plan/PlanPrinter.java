@@ -220,21 +220,26 @@ public final class PlanPrinter {
         }
 
         @Override
+        public Printed dropBoundingSet(Step.DropBoundingSet x) {
+            return p("bounding-set", "keep " + Capabilities.describe(x.keep()) + "; drop every other of 0.." + x.lastCap(),
+                    "keep", Capabilities.names(x.keep()));
+        }
+
+        @Override
         public Printed setCapabilities(Step.SetCapabilities x) {
-            String d = x.bounding() == x.effective() && x.effective() == x.permitted()
-                    ? "bounding, effective, permitted: " + Capabilities.describe(x.bounding())
-                    : "bounding: " + Capabilities.describe(x.bounding()) + "; effective: " + Capabilities.describe(x.effective())
-                            + "; permitted: " + Capabilities.describe(x.permitted());
-            return p("capabilities", d + "; inheritable: " + Capabilities.describe(x.inheritable())
-                            + " (every other of 0.." + x.lastCap() + " dropped from the bounding set)",
-                    "bounding", Capabilities.names(x.bounding()), "effective", Capabilities.names(x.effective()),
-                    "permitted", Capabilities.names(x.permitted()), "inheritable", Capabilities.names(x.inheritable()));
+            String d = x.effective() == x.permitted()
+                    ? "capset effective, permitted: " + Capabilities.describe(x.effective())
+                    : "capset effective: " + Capabilities.describe(x.effective()) + "; permitted: " + Capabilities.describe(x.permitted());
+            return p("capabilities", d + "; inheritable: " + Capabilities.describe(x.inheritable()),
+                    "effective", Capabilities.names(x.effective()), "permitted", Capabilities.names(x.permitted()),
+                    "inheritable", Capabilities.names(x.inheritable()));
         }
 
         @Override
         public Printed setUser(Step.SetUser x) {
             String groups = x.additionalGids().stream().map(String::valueOf).collect(Collectors.joining(","));
-            return p("user", (x.setgroups() ? "setgroups [" + groups + "], " : "") + "setresgid " + x.gid() + ", setresuid " + x.uid(),
+            return p("user", (x.setgroups() ? "setgroups [" + groups + "], " : "") + "setresgid " + x.gid() + ", setresuid " + x.uid()
+                            + " (keeping the permitted capabilities)",
                     "uid", x.uid(), "gid", x.gid(), "additionalGids", x.additionalGids(), "setgroups", x.setgroups());
         }
 

@@ -106,10 +106,11 @@ public final class Planner {
         Spec.CapabilityChanges changes = proc.capabilities();
         long caps = Capabilities.apply(Capabilities.DEFAULT, changes.add(), changes.drop(), host.lastCap());
         Step.LoadSeccomp seccomp = seccomp(caps);
-        // Without no_new_privs the kernel loads a filter only with CAP_SYS_ADMIN: before the drop, as runc does.
+        Location capsAt = changes.at() != null ? changes.at() : at("/process");
+        steps.add(new Step.DropBoundingSet(caps, host.lastCap(), capsAt));
+        // Without no_new_privs the kernel loads a filter only with CAP_SYS_ADMIN: before the user
+        // switch and the capset, as runc does.
         if (seccomp != null && !proc.noNewPrivileges()) steps.add(seccomp);
-        steps.add(new Step.SetCapabilities(caps, caps, caps, 0, host.lastCap(),
-                changes.at() != null ? changes.at() : at("/process")));
         Spec.User user = proc.user();
         long uid = user == null ? 0 : user.uid();
         long gid = user == null ? 0 : user.gid();
@@ -118,6 +119,7 @@ public final class Planner {
         boolean setgroups = maps == null || !maps.denySetgroups() || !groups.isEmpty();
         Location userAt = user == null ? at("/process") : user.at();
         steps.add(new Step.SetUser(uid, gid, groups, setgroups, userAt));
+        steps.add(new Step.SetCapabilities(caps, caps, 0, capsAt));
         // A credential change clears the parent-death signal (prctl(2)): set it again.
         steps.add(new Step.ParentDeathSignal(Linux.SIGKILL, userAt));
         steps.add(new Step.Chdir(proc.cwd(), at("/process/cwd")));

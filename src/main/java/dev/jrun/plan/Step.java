@@ -101,6 +101,7 @@ public sealed interface Step {
         R setDomainname(SetDomainname s);
         R loopbackUp(LoopbackUp s);
         R setUmask(SetUmask s);
+        R dropBoundingSet(DropBoundingSet s);
         R setCapabilities(SetCapabilities s);
         R noNewPrivileges(NoNewPrivileges s);
         R loadSeccomp(LoadSeccomp s);
@@ -309,12 +310,20 @@ public sealed interface Step {
     }
 
     /**
-     * The capability sets, as masks of capability numbers: every capability 0..{@code lastCap} not
-     * in {@code bounding} is dropped from the bounding set (first: that needs CAP_SETPCAP, which
-     * capset may take away), then capset(2) sets effective, permitted and inheritable.
+     * Every capability 0..{@code lastCap} not in {@code keep} leaves the bounding set, so that not
+     * even an exec of a file with capabilities can get it back. Before the user switch, while the
+     * child is still root (it needs CAP_SETPCAP), as runc does.
      */
-    record SetCapabilities(long bounding, long effective, long permitted, long inheritable, int lastCap, Location at)
-            implements ChildStep {
+    record DropBoundingSet(long keep, int lastCap, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.dropBoundingSet(this); }
+    }
+
+    /**
+     * capset(2) of the final sets, as masks of capability numbers, after the user switch (which
+     * kept the permitted set: PR_SET_KEEPCAPS). For container root an exec then grants the
+     * bounding set anyway; for another user, what capset gives is what the kernel's exec rules keep.
+     */
+    record SetCapabilities(long effective, long permitted, long inheritable, Location at) implements ChildStep {
         public <R> R accept(ChildVisitor<R> v) { return v.setCapabilities(this); }
     }
 
@@ -358,7 +367,8 @@ public sealed interface Step {
 
     /**
      * setgroups (unless {@code setgroups} is false: refused for good once "deny" was written, and
-     * there are no groups to set), setresgid, setresuid — setuid last: it drops the right to do the rest.
+     * there are no groups to set), setresgid, setresuid — setuid last: it drops the right to do the
+     * rest — with PR_SET_KEEPCAPS around it, so that the permitted set survives a switch from root.
      */
     record SetUser(long uid, long gid, List<Long> additionalGids, boolean setgroups, Location at) implements ChildStep {
         public <R> R accept(ChildVisitor<R> v) { return v.setUser(this); }

@@ -190,6 +190,7 @@ public final class RunnerException extends Exception {
         @Override public String setDomainname(Step.SetDomainname s) { return null; }
         @Override public String loopbackUp(Step.LoopbackUp s) { return null; }
         @Override public String setCapabilities(Step.SetCapabilities s) { return null; }
+        @Override public String dropBoundingSet(Step.DropBoundingSet s) { return null; }
         @Override public String startInit(Step.StartInit s) { return null; }
     }
 }

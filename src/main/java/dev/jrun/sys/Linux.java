@@ -113,6 +113,7 @@ public final class Linux {
     public static final int PR_SET_PDEATHSIG = 1;
     public static final int PR_SET_DUMPABLE = 4;
     public static final int PR_CAPBSET_DROP = 24;
+    public static final int PR_SET_KEEPCAPS = 8;
 
     /** capget(2)/capset(2): _LINUX_CAPABILITY_VERSION_3, two 32-bit data words. */
     public static final int LINUX_CAPABILITY_VERSION_3 = 0x20080522;

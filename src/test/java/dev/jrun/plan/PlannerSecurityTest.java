@@ -53,15 +53,21 @@ class PlannerSecurityTest {
     void capabilitiesAreThePodmanDefaultsWithTheSpecsChanges() throws Exception {
         Spec s = spec(proc(new Spec.CapabilityChanges(List.of("CAP_NET_ADMIN"), List.of("CAP_CHOWN"), SEC), true, List.of(), null, null),
                 Spec.Security.DEFAULT, List.of(), rootfs(), List.of(), List.of());
-        Step.SetCapabilities c = plan(s, ROOTLESS).stepsOf(Step.SetCapabilities.class).get(0);
-        assertEquals((0x800405fbL | 1L << 12) & ~1L, c.bounding());
+        Plan p = plan(s, ROOTLESS);
+        Step.DropBoundingSet b = p.stepsOf(Step.DropBoundingSet.class).get(0);
+        Step.SetCapabilities c = p.stepsOf(Step.SetCapabilities.class).get(0);
+        assertEquals((0x800405fbL | 1L << 12) & ~1L, b.keep());
+        assertEquals(b.keep(), c.effective());
         assertEquals(SEC, c.at(), "the spec's line");
+        List<String> k = p.steps().stream().map(PlanPrinter::kind).toList();
+        assertTrue(k.indexOf("bounding-set") < k.indexOf("user") && k.indexOf("user") < k.indexOf("capabilities"),
+                "bounding set while still root, capset after the user switch (runc's order): " + k);
         Spec none = spec(proc(new Spec.CapabilityChanges(List.of(), List.of("ALL"), SEC), true, List.of(), null, null),
                 Spec.Security.DEFAULT, List.of(), rootfs(), List.of(), List.of());
         assertEquals(0, plan(none, ROOTLESS).stepsOf(Step.SetCapabilities.class).get(0).effective());
         Spec all = spec(proc(new Spec.CapabilityChanges(List.of("ALL"), List.of(), SEC), true, List.of(), null, null),
                 Spec.Security.DEFAULT, List.of(), rootfs(), List.of(), List.of());
-        assertEquals((1L << 41) - 1, plan(all, ROOTLESS).stepsOf(Step.SetCapabilities.class).get(0).bounding(), "0..cap_last_cap");
+        assertEquals((1L << 41) - 1, plan(all, ROOTLESS).stepsOf(Step.DropBoundingSet.class).get(0).keep(), "0..cap_last_cap");
     }
 
     @Test
@@ -73,7 +79,7 @@ class PlannerSecurityTest {
                 List.of(), List.of());
         List<String> k2 = plan(off, ROOTLESS).steps().stream().map(PlanPrinter::kind).toList();
         assertFalse(k2.contains("no-new-privs"));
-        assertTrue(k2.indexOf("seccomp") < k2.indexOf("capabilities"), "loaded while CAP_SYS_ADMIN is still there: " + k2);
+        assertTrue(k2.indexOf("seccomp") < k2.indexOf("user"), "loaded while CAP_SYS_ADMIN is still effective: " + k2);
         Spec unconfined = spec(proc(Spec.CapabilityChanges.NONE, true, List.of(), null, null),
                 new Spec.Security(new Spec.Seccomp(Spec.SeccompKind.UNCONFINED, null, SEC), null, null, SEC), List.of(), rootfs(),
                 List.of(), List.of());

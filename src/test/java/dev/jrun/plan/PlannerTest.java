@@ -50,8 +50,8 @@ class PlannerTest {
         assertEquals(List.of("private-dir", "namespaces", "close-fds", "death-signal", "id-maps", "sync", "ns-root",
                 "propagation", "resolve-root", "rootfs"), k.subList(0, 10));
         assertEquals(List.of("pivot-root", "masked-paths", "readonly-paths", "readonly-root", "hostname", "loopback", "umask",
-                "capabilities", "user", "death-signal", "chdir", "no-new-privs", "seccomp", "init", "exec", "supervise"),
-                k.subList(k.size() - 16, k.size()), "seccomp last before the init and the exec, after no_new_privs");
+                "bounding-set", "user", "capabilities", "death-signal", "chdir", "no-new-privs", "seccomp", "init", "exec", "supervise"),
+                k.subList(k.size() - 17, k.size()), "seccomp last before the init and the exec, after no_new_privs");
         // conf files come after every default mount, so a mount over /etc could not hide them
         assertTrue(k.lastIndexOf("mount") < k.indexOf("conf-file"));
     }
@@ -103,7 +103,7 @@ class PlannerTest {
         Spec s = spec(EnumSet.of(Namespace.USER, Namespace.UTS), List.of(), List.of(), List.of(),
                 new Spec.IdMappings(List.of(), List.of(), AT), Spec.NetworkMode.HOST, false);
         assertEquals(List.of("namespaces", "close-fds", "death-signal", "id-maps", "sync", "ns-root", "hostname", "umask",
-                "capabilities", "user", "death-signal", "chdir", "no-new-privs", "seccomp", "exec", "supervise"),
+                "bounding-set", "user", "capabilities", "death-signal", "chdir", "no-new-privs", "seccomp", "exec", "supervise"),
                 kinds(Planner.compile(s, LOCATE, ROOTLESS)));
     }
 
@@ -174,10 +174,11 @@ class PlannerTest {
         assertEquals(List.of(new Step.OverlayRoot("/work/build/rootfs", AT)), p.stepsOf(Step.OverlayRoot.class));
         assertTrue(p.stepsOf(Step.BindRootfs.class).isEmpty(), "a read-only rootfs is an overlay, not a bind");
         Step.SetCapabilities caps = p.stepsOf(Step.SetCapabilities.class).get(0);
-        assertEquals(0x800405fbL, caps.bounding(), "podman's default set: no MKNOD, NET_RAW, AUDIT_WRITE, SYS_ADMIN");
-        assertEquals(caps.bounding(), caps.effective());
+        long bounding = p.stepsOf(Step.DropBoundingSet.class).get(0).keep();
+        assertEquals(0x800405fbL, bounding, "podman's default set: no MKNOD, NET_RAW, AUDIT_WRITE, SYS_ADMIN");
+        assertEquals(bounding, caps.effective());
         assertEquals(0, caps.inheritable());
-        assertEquals(0, caps.bounding() & (1L << 21), "no CAP_SYS_ADMIN");
+        assertEquals(0, bounding & (1L << 21), "no CAP_SYS_ADMIN");
         assertEquals(2, p.stepsOf(Step.ParentDeathSignal.class).size(), "after the clone, and again after setresuid");
         assertEquals(List.of(new Step.BecomeNamespaceRoot(true, true, AT)).get(0).uid(),
                 p.stepsOf(Step.BecomeNamespaceRoot.class).get(0).uid());
@@ -186,7 +187,8 @@ class PlannerTest {
         assertEquals(-1, p.stepsOf(Step.PrivateDir.class).get(0).owner());
         String text = PlanPrinter.text(p);
         assertTrue(text.contains("overlay lowerdir=/work/build/rootfs,upperdir=PRIVATE/layer/upper"), text);
-        assertTrue(text.contains("capabilities   bounding, effective, permitted: CAP_CHOWN CAP_DAC_OVERRIDE"), text);
+        assertTrue(text.contains("capabilities   capset effective, permitted: CAP_CHOWN CAP_DAC_OVERRIDE"), text);
+        assertTrue(text.contains("bounding-set   keep CAP_CHOWN CAP_DAC_OVERRIDE"), text);
         assertTrue(text.contains("death-signal   prctl PR_SET_PDEATHSIG SIGKILL"), text);
         assertTrue(text.contains("ns-root        setresgid 0, setresuid 0"), text);
         assertTrue(text.contains("supervise      forward SIGINT SIGTERM SIGHUP SIGUSR1 to the init"), text);

@@ -82,7 +82,7 @@ class SecurityTest {
     /** The defaults the fix mounts read-only (each only where the host kernel has it: /proc/sysrq-trigger needs CONFIG_MAGIC_SYSRQ). */
     static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
     /** Podman's default set: Docker's without CAP_MKNOD, CAP_NET_RAW, CAP_AUDIT_WRITE. */
-    static final long DEFAULT_CAPS = 0x800425fbL;
+    static final long DEFAULT_CAPS = 0x800405fbL; // podman's: CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE SYS_CHROOT SETFCAP
     static final int CAP_CHOWN = 0;
     static final int CAP_NET_ADMIN = 12;
     /** Where the helpers are inside a container: in {@link #rootfs}, or a volume for a host root. */
@@ -501,17 +501,23 @@ class SecurityTest {
                 + "i=0; while [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; echo not-interrupted";
     }
 
+    /**
+     * HotSpot keeps SIGQUIT for itself and answers it with a thread dump on stdout, the container's
+     * output: jrun switches that off (-XX:-DisplayVMOutput). It cannot forward SIGQUIT (freeing it
+     * with -Xrs makes HotSpot refuse handlers for SIGINT, SIGTERM and SIGHUP), so the container
+     * runs on undisturbed.
+     */
     @ParameterizedTest
     @EnumSource(Containment.class)
-    void sigquitToJrunIsForwardedAndDumpsNoThreads(Containment m) throws Exception {
+    void sigquitToJrunPrintsNoThreadDumpIntoTheContainersOutput(Containment m) throws Exception {
         Process p = Jrun.start(m.mode, dir, spec(m, trapping("QUIT", 3), ""));
         awaitOutput("ready");
         Jrun.signal(p, "QUIT");
         Result r = Jrun.finish(p, dir);
         assertFalse(r.out().contains("Full thread dump") || r.err().contains("Full thread dump"),
                 "the JVM printed a thread dump into the container's output:\n" + r.out().lines().limit(5).toList());
-        assertEquals(3, r.exit(), r.out().lines().filter(l -> !l.startsWith("\t") && !l.isBlank()).limit(8).toList().toString());
-        assertTrue(r.out().contains("got QUIT"), r.toString());
+        assertEquals(0, r.exit(), r.out().lines().filter(l -> !l.startsWith("\t") && !l.isBlank()).limit(8).toList().toString());
+        assertTrue(r.out().contains("not-interrupted"), r.toString());
     }
 
     @ParameterizedTest
@@ -582,9 +588,13 @@ class SecurityTest {
     void sigkillAfterTheProcessStartedLeavesNoPrivateDir(Containment m) throws Exception {
         Process p = Jrun.start(m.mode, dir, spec(m, "echo ready; sleep 30", ""));
         awaitOutput("ready");
+        // jrun deletes it on EXEC_OK, microseconds after the process can first print: give it that
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!Jrun.privateDirs(dir).isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(List.of(), Jrun.privateDirs(dir), "the private dir outlived the exec");
         p.destroyForcibly().waitFor();
         awaitNoProcesses();
-        assertEquals(List.of(), Jrun.privateDirs(dir), "the private dir outlived the exec");
+        assertEquals(List.of(), Jrun.privateDirs(dir), "a SIGKILL after the exec leaves none");
     }
 
     private void awaitNoProcesses() throws Exception {

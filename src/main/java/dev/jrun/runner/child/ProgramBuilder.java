@@ -581,14 +581,15 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
         return null;
     }
 
-    /**
-     * Bounding set first (it needs CAP_SETPCAP, which capset may take away), so that not even an
-     * exec of a file with capabilities can get a dropped one back, e.g. CAP_SYS_ADMIN to remount a
-     * read-only volume rw. capset's data is two {effective, permitted, inheritable} words.
-     */
+    @Override
+    public Void dropBoundingSet(Step.DropBoundingSet b) {
+        emit("drop capabilities from the bounding set", CAPBSET_DROP, b.keep(), 0, b.lastCap());
+        return null;
+    }
+
+    /** capset's data is two {effective, permitted, inheritable} words (_LINUX_CAPABILITY_VERSION_3). */
     @Override
     public Void setCapabilities(Step.SetCapabilities c) {
-        emit("drop capabilities from the bounding set", CAPBSET_DROP, c.bounding(), 0, c.lastCap());
         ByteBuffer hdr = NativeArena.layout(8).putInt(LINUX_CAPABILITY_VERSION_3).putInt(0);
         ByteBuffer data = NativeArena.layout(24);
         data.putInt((int) c.effective()).putInt((int) c.permitted()).putInt((int) c.inheritable())
@@ -605,8 +606,10 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             emitP("setgroups " + u.additionalGids(), SETGROUPS,
                     new long[] {u.additionalGids().size(), arena.struct(gids.array())}, 0b10);
         }
+        emit("prctl PR_SET_KEEPCAPS 1", PRCTL, PR_SET_KEEPCAPS, 1, 0, 0, 0);
         emit("setresgid " + u.gid(), SETRESGID, u.gid());
         emit("setresuid " + u.uid(), SETRESUID, u.uid());
+        emit("prctl PR_SET_KEEPCAPS 0", PRCTL, PR_SET_KEEPCAPS, 0, 0, 0, 0);
         return null;
     }
 

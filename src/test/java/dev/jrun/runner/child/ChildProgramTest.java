@@ -111,8 +111,8 @@ class ChildProgramTest {
         // After the root: hostname, lo, umask, capabilities, ids, cwd, no_new_privs, seccomp last, exec.
         List<String> kinds = after.subList(after.indexOf("mount(\"none\", \"/\", null, MS_RDONLY|MS_REMOUNT|MS_BIND, null)"), after.size())
                 .stream().map(c -> c.substring(0, c.indexOf('('))).distinct().collect(Collectors.toList());
-        assertEquals(List.of("mount", "sethostname", "socket", "ioctl", "close", "umask", "prctl", "capset", "setresgid",
-                "setresuid", "chdir", "seccomp", "sigprocmask", "sigaction", "close_range", "execve", "write", "exit_group"), kinds,
+        assertEquals(List.of("mount", "sethostname", "socket", "ioctl", "close", "umask", "prctl", "setresgid",
+                "setresuid", "capset", "chdir", "seccomp", "sigprocmask", "sigaction", "close_range", "execve", "write", "exit_group"), kinds,
                 "(a fake execve returns, which the child reports like a failed one)");
         assertTrue(after.contains("ioctl(7, 0x8914 lo flags=" + (Linux.IFF_UP | Linux.IFF_LOOPBACK | Linux.IFF_RUNNING) + ")"));
         assertTrue(after.contains("capset(eff=0x800405fb)"), "podman's default set, without CAP_SYS_ADMIN (bit 21)");
@@ -257,6 +257,9 @@ class ChildProgramTest {
         assertEquals("mount(\".\", \"/\", null, MS_MOVE, null)", fake.calls.get(chroot - 1));
         assertEquals("chdir(\"/proc/self/fd/" + ROOT_FD + "\")", fake.calls.get(chroot - 3));
         assertEquals(List.of("setgroups([5, 27])", "setresgid(100)", "setresuid(1000)"), fake.named("setgroups", "setresgid", "setresuid"));
+        int uid = fake.calls.indexOf("setresuid(1000)");
+        assertEquals(List.of("prctl(8, 1)", "setresgid(100)", "setresuid(1000)", "prctl(8, 0)", "capset(eff=0x800405fb)"),
+                fake.calls.subList(uid - 2, uid + 3), "the permitted set survives the switch from root (PR_SET_KEEPCAPS)");
     }
 
     @Test
