@@ -561,7 +561,7 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
 
     @Override
     public Void setUmask(Step.SetUmask u) {
-        emit(String.format("umask %04o", u.mask()), UMASK, u.mask());
+        emit("umask 0" + Integer.toOctalString(u.mask()), UMASK, u.mask()); // not String.format: Formatter costs a cold run ~1 ms
         return null;
     }
 

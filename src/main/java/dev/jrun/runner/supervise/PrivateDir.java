@@ -44,8 +44,19 @@ public final class PrivateDir {
     }
 
     static final String PREFIX = "jrun-";
-    /** "PID.STARTTIME" of this JVM: a later process with the same pid has another start time. */
-    static final String SELF = ProcessHandle.current().pid() + "." + startTime(ProcessHandle.current().pid());
+    /**
+     * "PID.STARTTIME" of this JVM: a later process with the same pid has another start time. Read
+     * from /proc/self/stat: ProcessHandle's initializer starts a thread pool (~2 ms of a cold run).
+     */
+    static final String SELF = self();
+
+    private static String self() {
+        String stat = dev.jrun.host.SmallFile.readOrNull("/proc/self/stat");
+        if (stat == null) return "0.0";
+        String pid = stat.substring(0, stat.indexOf(' '));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return pid + "." + (f.length > 19 ? f[19] : "0");
+    }
 
     private static boolean ownedByUs(Path p) {
         try {
@@ -92,7 +103,9 @@ public final class PrivateDir {
 
     /** Depth first, without following symlinks. Plain java.io: Files.walk's streams cost ms of a cold start. */
     public static void deleteTree(Path dir) {
-        if (dir != null) deleteTree(dir.toFile());
+        // java.io's exists() first: most runs deleted it at EXEC_OK already, and NIO's answer for a
+        // missing path is an exception, whose classes cost a cold run
+        if (dir != null && dir.toFile().exists()) deleteTree(dir.toFile());
     }
 
     private static void deleteTree(File f) {

@@ -153,10 +153,12 @@ public final class Supervisor {
             Pty pty = wantsTerminal(plan) ? Pty.open() : null;
             if (pty != null) tty = new TerminalRelay(host, pty);
             FaultInjection.Where stall = faults.startAttempt();
+            long t0 = System.nanoTime();
             program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync.childSyncFd(), sync.childStatusFd(),
                     pty == null ? -1 : pty.slave, dir, stall, ProgramBuilder.statfs(plan, host), ARG_AREA[0], ARG_AREA[1]));
             if (debug.program()) System.err.print(program);
             long t1 = System.nanoTime();
+            if (debug.timing()) System.err.printf("jrun: timing: build the child program (%d ops) %.1f ms%n", program.size(), (t1 - t0) / 1e6);
             preparation.prepare(program);
             if (debug.timing()) System.err.printf("jrun: timing: rehearsal %.1f ms%n", (System.nanoTime() - t1) / 1e6);
             t1 = System.nanoTime();
