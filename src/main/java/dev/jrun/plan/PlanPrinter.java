@@ -322,7 +322,7 @@ public final class PlanPrinter {
             Printed p = print(s);
             sb.append(String.format("%" + width + "d. %-6s %-14s %s%n", n++, s.actor().word(), p.kind(), p.description()));
             for (String line : p.more()) sb.append(indent).append(line).append('\n');
-            sb.append(indent).append("from ").append(s.at()).append('\n');
+            sb.append(indent).append("from ").append(s.at()).append(s.at().line() == 0 ? " (default)" : "").append('\n');
         }
         return sb.toString();
     }

@@ -73,6 +73,18 @@ public final class Planner {
         return l != null ? l : spec.at();
     }
 
+    /**
+     * Where the spec sets {@code pointer}, or a location with no line, which `jrun plan` prints as
+     * "(default)": the step is there because jrun does it by default. (The locator falls back to
+     * the nearest ancestor, so an absent key locates where its parent does.)
+     */
+    private Location atOrDefault(String pointer) {
+        Location l = locate.apply(pointer);
+        Location parent = locate.apply(pointer.substring(0, pointer.lastIndexOf('/')));
+        if (l == null || l.equals(parent)) return Location.unknown(spec.file().toString());
+        return l;
+    }
+
     private void build() throws PlanException {
         Set<Namespace> ns = spec.namespaces();
         switch (spec.network().mode()) {
@@ -102,11 +114,11 @@ public final class Planner {
             if (spec.domainname() != null) steps.add(new Step.SetDomainname(spec.domainname(), at("/domainname")));
         }
         if (ns.contains(Namespace.NET)) steps.add(new Step.LoopbackUp(at("/network")));
-        steps.add(new Step.SetUmask(proc.umask() == null ? DEFAULT_UMASK : proc.umask(), at("/process/umask")));
+        steps.add(new Step.SetUmask(proc.umask() == null ? DEFAULT_UMASK : proc.umask(), atOrDefault("/process/umask")));
         Spec.CapabilityChanges changes = proc.capabilities();
         long caps = Capabilities.apply(Capabilities.DEFAULT, changes.add(), changes.drop(), host.lastCap());
         Step.LoadSeccomp seccomp = seccomp(caps);
-        Location capsAt = changes.at() != null ? changes.at() : at("/process");
+        Location capsAt = atOrDefault("/process/capabilities");
         steps.add(new Step.DropBoundingSet(caps, host.lastCap(), capsAt));
         // Without no_new_privs the kernel loads a filter only with CAP_SYS_ADMIN: before the user
         // switch and the capset, as runc does.
@@ -124,7 +136,7 @@ public final class Planner {
         steps.add(new Step.ParentDeathSignal(Linux.SIGKILL, userAt));
         steps.add(new Step.Chdir(proc.cwd(), at("/process/cwd")));
         if (proc.noNewPrivileges()) {
-            steps.add(new Step.NoNewPrivileges(at("/process/noNewPrivileges")));
+            steps.add(new Step.NoNewPrivileges(atOrDefault("/process/noNewPrivileges")));
             if (seccomp != null) steps.add(seccomp); // the last step before the init and the exec
         }
         boolean init = ns.contains(Namespace.PID) && proc.init();
@@ -155,7 +167,7 @@ public final class Planner {
     private Step.LoadSeccomp seccomp(long caps) throws PlanException {
         Spec.Seccomp s = spec.security().seccomp();
         if (s.kind() == Spec.SeccompKind.UNCONFINED) return null;
-        Location where = s.at() != null ? s.at() : at("/security");
+        Location where = atOrDefault("/security/seccomp");
         try {
             SeccompFilters.Filter f = SeccompFilters.compile(s.kind() == Spec.SeccompKind.PROFILE ? s.profile() : null, caps, host);
             return new Step.LoadSeccomp(f.bpf(), f.description(), where);
@@ -206,7 +218,7 @@ public final class Planner {
         // mount_namespaces(7): without this, mounts below propagate to the host's shared mounts.
         steps.add(new Step.SetPropagation(MS_REC | MS_PRIVATE, at("/namespaces")));
         Spec.Rootfs root = spec.rootfs();
-        steps.add(new Step.ResolveInRoot(host.kernelAtLeast(5, 6), root.at()));
+        steps.add(new Step.ResolveInRoot(host.kernelAtLeast(5, 6), Location.unknown(spec.file().toString())));
         if (root.host()) {
             addHostRoot(root.at());
         } else if (root.readonly()) {
@@ -230,11 +242,11 @@ public final class Planner {
         if (!root.host()) steps.addAll(rootEnd, copyUps(rootEnd));
         steps.add(new Step.EnterRoot(root.host() || root.pivot(), root.at()));
         Spec.Security sec = spec.security();
-        Location secAt = sec.at() != null ? sec.at() : at("/security");
         List<String> masked = new ArrayList<>(sec.maskedPaths() != null ? sec.maskedPaths() : MaskedPaths.MASKED);
         if (root.host()) masked.addAll(MaskedPaths.hostSecrets()); // whatever the spec's list says
-        steps.add(new Step.MaskPaths(List.copyOf(masked), secAt));
-        steps.add(new Step.ReadonlyPaths(sec.readonlyPaths() != null ? sec.readonlyPaths() : MaskedPaths.READONLY, recursive, secAt));
+        steps.add(new Step.MaskPaths(List.copyOf(masked), atOrDefault("/security/maskedPaths")));
+        steps.add(new Step.ReadonlyPaths(sec.readonlyPaths() != null ? sec.readonlyPaths() : MaskedPaths.READONLY, recursive,
+                atOrDefault("/security/readonlyPaths")));
         if (root.host() || root.readonly()) steps.add(new Step.RemountRootReadonly(root.at()));
     }
 

@@ -230,6 +230,23 @@ class ContainerTest {
         assertTrue(Files.exists(rw.resolve("x")));
     }
 
+    /** security.seccomp: an OCI profile of the spec's own, here one that allows all but making directories. */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aSeccompProfileFromTheSpecIsLoaded(Mode mode) throws Exception {
+        spec("");
+        Path profile = dir.resolve("no-mkdir.json");
+        Files.writeString(profile, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_AARCH64\"],\n"
+                + " \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1}]}\n");
+        Result r = run(mode, spec("grep Seccomp: /proc/self/status; mkdir /dev/shm/d 2>&1; unshare -U true && echo unshare-ok",
+                "security: {seccomp: " + profile + "}"));
+        assertEquals(0, r.exit(), r.toString());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("Seccomp:\t2", lines.get(0));
+        assertTrue(lines.get(1).contains("Operation not permitted"), r.out());
+        assertEquals("unshare-ok", lines.get(2), "this profile allows what the default one refuses");
+    }
+
     @ParameterizedTest
     @EnumSource(Mode.class)
     void confFilesAreGeneratedAndReadOnly(Mode mode) throws Exception {
