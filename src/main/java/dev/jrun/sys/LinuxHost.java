@@ -152,14 +152,7 @@ public final class LinuxHost implements HostSyscalls {
     /** Fields after the command: [0] state, [19] starttime, [49] exit_code (proc(5) numbers them 3, 22, 52). */
     @Override
     public ProcStat stat(int pid) {
-        String s = SmallFile.readOrNull("/proc/" + pid + "/stat");
-        if (s == null) return null;
-        try {
-            String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
-            return new ProcStat(f[0].charAt(0), Long.parseLong(f[19]), f.length > 49 ? Integer.parseInt(f[49]) : 0);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return ProcStat.read("/proc/" + pid + "/stat");
     }
 
     @Override

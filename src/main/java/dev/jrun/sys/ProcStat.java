@@ -1,12 +1,30 @@
 package dev.jrun.sys;
 
+import dev.jrun.host.SmallFile;
+
 /**
- * What the watchdogs read of /proc/PID/stat (proc(5)): the state letter ('Z' for a zombie), the
- * start time in clock ticks since boot (which tells a process from a later one with its pid), and
- * exit_code, the raw wait status that a zombie shows to whoever may ptrace-read it.
+ * What jrun reads of /proc/PID/stat (proc(5)): the state letter ('Z' for a zombie), the start time
+ * in clock ticks since boot (which tells a process from a later one with its pid), exit_code (the
+ * raw wait status a zombie shows to whoever may ptrace-read it), and the argv area (the init
+ * overwrites its copy of the JVM's). The one parser of that file.
  */
-public record ProcStat(char state, long startTime, int exitCode) {
+public record ProcStat(int pid, char state, long startTime, int exitCode, long argStart, long argEnd) {
     public boolean zombie() {
         return state == 'Z';
+    }
+
+    /** /proc/PID/stat (or /proc/self/stat), or null when the process is gone or the file unreadable. */
+    public static ProcStat read(String path) {
+        String s = SmallFile.readOrNull(path);
+        if (s == null) return null;
+        try {
+            // The command (field 2) is in parentheses and may hold spaces: count fields after its ')'.
+            String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+            return new ProcStat(Integer.parseInt(s.substring(0, s.indexOf(' '))), f[0].charAt(0), Long.parseLong(f[19]),
+                    f.length > 49 ? Integer.parseInt(f[49]) : 0, f.length > 46 ? Long.parseLong(f[45]) : 0,
+                    f.length > 46 ? Long.parseLong(f[46]) : 0);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }

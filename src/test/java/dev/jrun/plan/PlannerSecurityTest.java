@@ -38,8 +38,13 @@ class PlannerSecurityTest {
         return new Spec.Rootfs(Path.of("/work/build/rootfs"), false, true, true, AT);
     }
 
+    /** The spec's source as the planner sees it: the keys these specs set are at SEC, everything else at AT. */
     static Plan plan(Spec s, HostInfo host) throws PlanException {
-        return Planner.compile(s, p -> AT, host);
+        java.util.Set<String> given = new java.util.HashSet<>();
+        if (!s.process().capabilities().add().isEmpty() || !s.process().capabilities().drop().isEmpty()) given.add("/process/capabilities");
+        if (s.security().maskedPaths() != null) given.add("/security/maskedPaths");
+        if (s.security().readonlyPaths() != null) given.add("/security/readonlyPaths");
+        return Planner.compile(s, p -> given.contains(p) ? SEC : AT, host);
     }
 
     static final HostInfo ROOTLESS = new HostInfo(1000, 1000, null);

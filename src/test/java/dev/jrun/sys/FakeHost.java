@@ -268,7 +268,7 @@ public final class FakeHost implements HostSyscalls {
         for (Child c : byPid.values()) {
             if (c.processPid != pid || c.reaped) continue;
             boolean zombie = c.life == Child.Life.INIT_STUCK_ZOMBIE && --c.pollsUntilDone <= 0;
-            return new ProcStat(zombie ? 'Z' : 'S', 4242, zombie ? c.waitStatus : 0);
+            return new ProcStat(pid, zombie ? 'Z' : 'S', 4242, zombie ? c.waitStatus : 0, 0, 0);
         }
         return null;
     }

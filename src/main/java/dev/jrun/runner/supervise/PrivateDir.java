@@ -1,5 +1,6 @@
 package dev.jrun.runner.supervise;
 
+import dev.jrun.sys.ProcStat;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -51,11 +52,8 @@ public final class PrivateDir {
     static final String SELF = self();
 
     private static String self() {
-        String stat = dev.jrun.host.SmallFile.readOrNull("/proc/self/stat");
-        if (stat == null) return "0.0";
-        String pid = stat.substring(0, stat.indexOf(' '));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return pid + "." + (f.length > 19 ? f[19] : "0");
+        ProcStat me = ProcStat.read("/proc/self/stat");
+        return me == null ? "0.0" : me.pid() + "." + me.startTime();
     }
 
     private static boolean ownedByUs(Path p) {
@@ -69,10 +67,8 @@ public final class PrivateDir {
     }
 
     private static String startTime(long pid) {
-        String stat = dev.jrun.host.SmallFile.readOrNull("/proc/" + pid + "/stat");
-        if (stat == null) return "0";
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return f.length > 19 ? f[19] : "0";
+        ProcStat p = ProcStat.read("/proc/" + pid + "/stat");
+        return p == null ? "0" : Long.toString(p.startTime());
     }
 
     /**

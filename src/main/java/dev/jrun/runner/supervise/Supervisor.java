@@ -51,15 +51,9 @@ public final class Supervisor {
     private static final long[] ARG_AREA = argArea();
 
     private static long[] argArea() {
-        String stat = dev.jrun.host.SmallFile.readOrNull("/proc/self/stat");
-        try {
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            long start = Long.parseLong(f[45]);
-            long end = Long.parseLong(f[46]);
-            return end > start && end - start < (1 << 20) ? new long[] {start, end - start} : new long[] {0, 0};
-        } catch (RuntimeException e) {
-            return new long[] {0, 0};
-        }
+        dev.jrun.sys.ProcStat me = dev.jrun.sys.ProcStat.read("/proc/self/stat");
+        if (me == null || me.argEnd() <= me.argStart() || me.argEnd() - me.argStart() >= (1 << 20)) return new long[] {0, 0};
+        return new long[] {me.argStart(), me.argEnd() - me.argStart()};
     }
 
     private final HostSyscalls host;
