@@ -9,9 +9,11 @@ import dev.jrun.sys.Netlink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -178,6 +180,17 @@ class RtNetlinkTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RtNetlink.newBridge(1, bad), bad);
             assertTrue(e.getMessage().startsWith("invalid interface name \"" + bad + "\""), e.getMessage());
         }
+    }
+
+    @Test
+    void hostVethNamesFitAndDiffer() {
+        String n = Links.vethName("web-1");
+        assertTrue(n.matches("jr[0-9a-f]{8}"), n);
+        assertEquals(n, Links.vethName("web-1"));
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) names.add(Links.vethName("container-" + i));
+        assertEquals(10_000, names.size());
+        RtNetlink.checkName(n);
     }
 
     @Test
