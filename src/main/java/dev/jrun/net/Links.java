@@ -8,6 +8,7 @@ import dev.jrun.sys.NetNs;
 import dev.jrun.sys.NetlinkSocket;
 import dev.jrun.sys.NetlinkChannel;
 import dev.jrun.sys.NetlinkException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +48,7 @@ public final class Links implements AutoCloseable {
      */
     public static String vethName(String containerId) {
         long h = 0xcbf29ce484222325L; // FNV-1a 64, folded: cheap at a cold start, unlike MessageDigest
-        for (byte b : containerId.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : containerId.getBytes(StandardCharsets.UTF_8)) {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;
         }
         String hex = Integer.toHexString((int) (h ^ (h >>> 32)));
@@ -55,7 +56,8 @@ public final class Links implements AutoCloseable {
     }
 
     /**
-     * Makes sure bridge {@code name} exists with address {@code gateway} and is up. Idempotent and
+     * Makes sure bridge {@code name} exists with address {@code gateway} and is up, with a MAC of
+     * its own ({@link #gatewayMac}). Idempotent and
      * safe against other runs doing the same at the same time: each step's EEXIST means another
      * run did it first. A bridge deleted between two steps (a run tearing it down) is made again.
      */
@@ -63,7 +65,7 @@ public final class Links implements AutoCloseable {
         String what = "RTM_NEWLINK bridge " + name;
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
-                nl.request(seq -> RtNetlink.newBridge(seq, name), what);
+                nl.request(seq -> RtNetlink.newBridge(seq, name, gatewayMac(gateway.address())), what);
             } catch (NetlinkException e) {
                 if (e.errno != Errno.EEXIST) throw e;
             }
@@ -87,6 +89,15 @@ public final class Links implements AutoCloseable {
             }
         }
         throw new NetlinkException(what, Errno.ENODEV, name + " disappeared 3 times while it was being set up");
+    }
+
+    /**
+     * The bridge's fixed MAC: locally administered (02:), then 42 and the gateway's four bytes, as
+     * Docker once made MACs from addresses: readable, and distinct for distinct bridge subnets.
+     */
+    public static byte[] gatewayMac(Ipv4 gateway) {
+        byte[] a = gateway.bytes();
+        return new byte[] {0x02, 0x42, a[0], a[1], a[2], a[3]};
     }
 
     /**

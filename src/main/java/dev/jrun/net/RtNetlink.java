@@ -37,6 +37,7 @@ public final class RtNetlink {
     public static final int AF_PACKET = 17;
 
     // linux/if_link.h, linux/veth.h
+    public static final int IFLA_ADDRESS = 1;
     public static final int IFLA_IFNAME = 3;
     public static final int IFLA_MASTER = 10;
     public static final int IFLA_LINKINFO = 18;
@@ -81,9 +82,17 @@ public final class RtNetlink {
         }
     }
 
-    /** ip link add NAME type bridge */
-    public static byte[] newBridge(int seq, String name) {
+    /**
+     * ip link add NAME [address MAC] type bridge. Without a MAC of its own a bridge takes the
+     * lowest of its ports' (measured: it changes as ports come and go), so the gateway's MAC in the
+     * containers' ARP caches would go stale whenever a container leaves; {@code mac} may be null.
+     */
+    public static byte[] newBridge(int seq, String name, byte[] mac) {
         Builder m = ifinfomsg(new Builder(RTM_NEWLINK, NEW, seq), AF_UNSPEC, 0, 0, 0);
+        if (mac != null) {
+            if (mac.length != 6) throw new IllegalArgumentException("a MAC address has 6 bytes, not " + mac.length);
+            m.attr(IFLA_ADDRESS, mac);
+        }
         m.attrString(IFLA_IFNAME, checkName(name));
         int info = m.nest(IFLA_LINKINFO);
         m.attr(IFLA_INFO_KIND, ascii("bridge")); // without the NUL, as ip sends kinds

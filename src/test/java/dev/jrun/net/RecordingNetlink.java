@@ -1,6 +1,7 @@
 package dev.jrun.net;
 
 import dev.jrun.net.RtNetlink.Link;
+import dev.jrun.sys.Errno;
 import dev.jrun.sys.Netlink;
 import dev.jrun.sys.NetlinkChannel;
 import dev.jrun.sys.NetlinkException;
@@ -77,7 +78,7 @@ final class RecordingNetlink implements NetlinkChannel {
         while (a.next()) {
             if (a.type() == RtNetlink.IFLA_IFNAME) {
                 Link l = links.get(a.string());
-                if (l == null) throw new NetlinkException(what, dev.jrun.sys.Errno.ENODEV, null);
+                if (l == null) throw new NetlinkException(what, Errno.ENODEV, null);
                 return l;
             }
         }

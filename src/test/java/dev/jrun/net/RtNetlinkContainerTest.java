@@ -81,6 +81,7 @@ class RtNetlinkContainerTest {
 
         JsonNode bridge = ip(host.pid, "-d", "link", "show", "jrun0").get(0);
         assertEquals("bridge", bridge.at("/linkinfo/info_kind").asText());
+        assertEquals("02:42:0a:58:00:01", bridge.get("address").asText(), "its own MAC, not its port's");
         assertTrue(flags(bridge).contains("UP"), bridge.toString());
         JsonNode gw = address(ip(host.pid, "addr", "show", "jrun0").get(0), "10.88.0.1");
         assertEquals(16, gw.get("prefixlen").asInt());

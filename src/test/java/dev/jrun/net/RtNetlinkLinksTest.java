@@ -18,7 +18,7 @@ class RtNetlinkLinksTest {
         RecordingNetlink nl = new RecordingNetlink().then("RTM_GETLINK jrun0", new Link(5, "jrun0", 0x1002, 0, "bridge"));
         new Links(nl).ensureBridge("jrun0", GATEWAY);
         assertEquals(List.of("RTM_NEWLINK bridge jrun0", "RTM_GETLINK jrun0", "RTM_NEWADDR 10.88.0.1/16 dev jrun0", "RTM_NEWLINK jrun0 up"), nl.log);
-        assertArrayEquals(nl.expected(0, seq -> RtNetlink.newBridge(seq, "jrun0")), nl.sent.get(0));
+        assertArrayEquals(nl.expected(0, seq -> RtNetlink.newBridge(seq, "jrun0", new byte[] {2, 0x42, 10, 88, 0, 1})), nl.sent.get(0));
         assertArrayEquals(nl.expected(2, seq -> RtNetlink.newAddress(seq, 5, GATEWAY, Ipv4.parse("10.88.255.255"))), nl.sent.get(2));
         assertArrayEquals(nl.expected(3, seq -> RtNetlink.setUp(seq, 5, true)), nl.sent.get(3));
     }

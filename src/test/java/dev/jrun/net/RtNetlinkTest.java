@@ -61,11 +61,13 @@ class RtNetlinkTest {
         assertEquals(Hex.format(theirs), Hex.format(ours.apply(Netlink.seq(theirs))), command);
     }
 
-    private static final int CONTAINER_PID = 10599; // the capture's "container" (unshare --net sleep)
+    private static final int CONTAINER_PID = 24832; // the capture's "container" (unshare --net sleep)
 
     @Test
     void linksAsIpMakesThem() {
-        same("ip link add jrun0 type bridge", seq -> RtNetlink.newBridge(seq, "jrun0"));
+        same("ip link add jrun0 type bridge", seq -> RtNetlink.newBridge(seq, "jrun0", null));
+        same("ip link add jrun9 address 02:42:0a:58:00:01 type bridge",
+                seq -> RtNetlink.newBridge(seq, "jrun9", new byte[] {2, 0x42, 10, 88, 0, 1}));
         same("ip link add jr89abcdef type veth peer name eth0", seq -> RtNetlink.newVeth(seq, "jr89abcdef", "eth0", null));
         same("ip link add jr01234567 type veth peer name eth0 netns " + CONTAINER_PID,
                 seq -> RtNetlink.newVeth(seq, "jr01234567", "eth0", NetnsRef.pid(CONTAINER_PID)));
@@ -75,14 +77,14 @@ class RtNetlinkTest {
 
     @Test
     void linkChangesAsIpMakesThem() {
-        // the capture's indexes: jrun0 2, jr89abcdef 4, jrtmp2 6, jrtmp 7
-        same("ip link set jr89abcdef up", seq -> RtNetlink.setUp(seq, 4, true));
-        same("ip link set jr89abcdef down", seq -> RtNetlink.setUp(seq, 4, false));
-        same("ip link set jr89abcdef master jrun0", seq -> RtNetlink.setMaster(seq, 4, 2));
-        same("ip link set jr89abcdef nomaster", seq -> RtNetlink.setMaster(seq, 4, 0));
-        same("ip link set jrtmp2 netns " + CONTAINER_PID, seq -> RtNetlink.setNetns(seq, 6, NetnsRef.pid(CONTAINER_PID)));
-        same("ip link set dev jrtmp name jrtmq", seq -> RtNetlink.rename(seq, 7, "jrtmq"));
-        same("ip link del jrtmq", seq -> RtNetlink.delLink(seq, 7));
+        // the capture's indexes: jrun0 2, jr89abcdef 5, jrtmp2 7, jrtmp 8
+        same("ip link set jr89abcdef up", seq -> RtNetlink.setUp(seq, 5, true));
+        same("ip link set jr89abcdef down", seq -> RtNetlink.setUp(seq, 5, false));
+        same("ip link set jr89abcdef master jrun0", seq -> RtNetlink.setMaster(seq, 5, 2));
+        same("ip link set jr89abcdef nomaster", seq -> RtNetlink.setMaster(seq, 5, 0));
+        same("ip link set jrtmp2 netns " + CONTAINER_PID, seq -> RtNetlink.setNetns(seq, 7, NetnsRef.pid(CONTAINER_PID)));
+        same("ip link set dev jrtmp name jrtmq", seq -> RtNetlink.rename(seq, 8, "jrtmq"));
+        same("ip link del jrtmq", seq -> RtNetlink.delLink(seq, 8));
     }
 
     @Test
@@ -103,7 +105,7 @@ class RtNetlinkTest {
 
     @Test
     void everyCaptureHasACase() {
-        assertEquals(17, ip.size(), "a capture added to capture-requests.sh needs its case here: " + ip.keySet());
+        assertEquals(18, ip.size(), "a capture added to capture-requests.sh needs its case here: " + ip.keySet());
     }
 
     @Test
@@ -177,7 +179,7 @@ class RtNetlinkTest {
     void namesAreCheckedAsTheKernelChecksThem() {
         assertEquals("jr0123456789abc", RtNetlink.checkName("jr0123456789abc")); // 15 bytes: the most
         for (String bad : new String[] {"", "jr0123456789abcd", ".", "..", "a/b", "a:b", "a b", "a\tb", "ü12345678901234"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RtNetlink.newBridge(1, bad), bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RtNetlink.newBridge(1, bad, null), bad);
             assertTrue(e.getMessage().startsWith("invalid interface name \"" + bad + "\""), e.getMessage());
         }
     }

@@ -8,6 +8,7 @@ unshare --net sleep 30 & P=$!   # the "container": a second namespace, for netns
 sleep 0.2
 cap() { echo "== $*"; strace -e trace=sendmsg -e write=3 -s 0 "$@" 2>&1 >/dev/null | grep '^ |'; }
 cap ip link add jrun0 type bridge
+cap ip link add jrun9 address 02:42:0a:58:00:01 type bridge
 cap ip link add jr89abcdef type veth peer name eth0
 cap ip link add jr01234567 type veth peer name eth0 netns $P
 cap ip link set jr89abcdef up
