@@ -18,7 +18,8 @@ import java.util.Optional;
  * holding the gateway address ({@link #ensureBridge}), and per container a veth pair
  * ({@link #createVeth}) whose host end is a port of the bridge ({@link #attach}) and whose other
  * end is born in the container's namespace as eth0 and configured there
- * ({@link #configureInNetns}). Deleting the host end deletes the pair ({@link #deleteLink}).
+ * ({@link #configureInNetns}). Deleting the host end deletes the pair ({@link #deleteLink}), so
+ * that one call undoes a container's networking at any point after createVeth.
  *
  * <p>A Links works on the network namespace its socket was opened in: {@link #open()} the calling
  * thread's (the parent JVM's, i.e. the host's), {@link #openIn} any other. Runs in the parent JVM.
@@ -103,7 +104,8 @@ public final class Links implements AutoCloseable {
     /**
      * A veth pair: {@code hostName} here, down and unattached, and {@code containerName} born in
      * the container's namespace (so "eth0" need be free only there). The container's end is left
-     * for {@link #configureInNetns}.
+     * for {@link #configureInNetns}. Name the namespace by an fd where one is at hand: a pid is
+     * looked up when the kernel reads the request, and names whoever holds that pid then.
      */
     public void createVeth(String hostName, NetnsRef container, String containerName) throws NetlinkException {
         nl.request(seq -> RtNetlink.newVeth(seq, hostName, containerName, container),
