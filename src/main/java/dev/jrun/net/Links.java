@@ -3,7 +3,7 @@ package dev.jrun.net;
 import dev.jrun.net.RtNetlink.Link;
 import dev.jrun.net.RtNetlink.NetnsRef;
 import dev.jrun.sys.Errno;
-import dev.jrun.sys.Kernel.SyscallException;
+import dev.jrun.sys.SyscallException;
 import dev.jrun.sys.NetNs;
 import dev.jrun.sys.NetlinkSocket;
 import dev.jrun.sys.NetlinkChannel;

@@ -4,7 +4,7 @@ import static dev.jrun.sys.LibcSyscalls.sys;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import dev.jrun.sys.Kernel.SyscallException;
+import dev.jrun.sys.SyscallException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,8 +66,8 @@ public final class NetNs {
             } catch (Throwable e) {
                 failure[0] = e;
             } finally {
-                Kernel.close(target);
-                Kernel.close(self);
+                LinuxHost.INSTANCE.close(target);
+                LinuxHost.INSTANCE.close(self);
             }
         }, "jrun-netns");
         t.setDaemon(true);

@@ -168,7 +168,7 @@ public final class NetlinkSocket implements NetlinkChannel {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        Kernel.close(fd);
+        LinuxHost.INSTANCE.close(fd);
         in.close();
         out.close();
     }
