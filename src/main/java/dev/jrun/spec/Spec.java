@@ -126,7 +126,28 @@ public record Spec(
 
     public enum NetworkMode { NONE, HOST, BRIDGE, SLIRP }
 
-    public record Network(NetworkMode mode, Location at) {}
+    /**
+     * network: the mode, and for {@code bridge} the bridge's name, its subnet (CIDR, the gateway is
+     * its first address), a pinned address (null: leased), whether to masquerade the subnet's
+     * outbound traffic; {@code rootless}: the mode a {@code bridge} spec falls back to when not run
+     * as root (null: none, the run fails); ports to publish; DNS servers (null: not given).
+     */
+    public record Network(NetworkMode mode, String bridge, String subnet, String address, boolean nat,
+            NetworkMode rootless, List<Port> ports, List<String> dns, Location at) {
+        public static final String DEFAULT_BRIDGE = "jrun0";
+        public static final String DEFAULT_SUBNET = "10.88.0.0/16";
+
+        /** The defaults of everything but the mode. */
+        public Network(NetworkMode mode, Location at) {
+            this(mode, DEFAULT_BRIDGE, DEFAULT_SUBNET, null, true, null, List.of(), null, at);
+        }
+    }
+
+    /**
+     * network.ports entry {@code [hostIp:]hostPort:containerPort[/tcp|/udp]}: {@code hostIp} null
+     * means every host address; {@code protocol} "tcp" or "udp".
+     */
+    public record Port(String hostIp, int hostPort, int containerPort, String protocol, Location at) {}
 
     public boolean has(Namespace ns) {
         return namespaces.contains(ns);
