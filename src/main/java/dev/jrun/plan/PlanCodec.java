@@ -1,5 +1,6 @@
 package dev.jrun.plan;
 
+import dev.jrun.net.Port;
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Namespace;
 import java.io.IOException;
@@ -25,7 +26,7 @@ public final class PlanCodec {
             NS_ROOT = 7, PROPAGATION = 8, OVERLAY_ROOT = 9, BIND_ROOTFS = 10, HOST_ROOT = 11, MOUNT = 12, SYMLINK = 13,
             CONF_FILE = 14, ENTER_ROOT = 15, RO_ROOT = 16, HOSTNAME = 17, DOMAINNAME = 18, LOOPBACK = 19, CAPABILITIES = 20,
             USER = 21, CHDIR = 22, INIT = 23, EXEC = 24, SUPERVISE = 25, RLIMITS = 26, OOM_SCORE = 27, RESOLVE_ROOT = 28,
-            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35, BOUNDING = 36;
+            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35, BOUNDING = 36, LEASE = 37, PORTS = 38, BRIDGE = 39, SLIRP = 40;
 
     public static byte[] encode(List<Step> steps) {
         Out out = new Out();
@@ -87,6 +88,36 @@ public final class PlanCodec {
 
         public Void awaitParent(Step.AwaitParent x) {
             return tag(AWAIT_PARENT);
+        }
+
+        public Void leaseAddress(Step.LeaseAddress x) {
+            tag(LEASE);
+            out.writeUTF(x.bridge());
+            out.writeUTF(x.subnet());
+            nullable(out, x.pinned());
+            out.writeBoolean(x.nat());
+            return null;
+        }
+
+        public Void publishPorts(Step.PublishPorts x) {
+            tag(PORTS);
+            ports(out, x.ports());
+            out.writeBoolean(x.proxy());
+            return null;
+        }
+
+        public Void bridgeNetwork(Step.BridgeNetwork x) {
+            tag(BRIDGE);
+            out.writeUTF(x.bridge());
+            out.writeUTF(x.subnet());
+            return null;
+        }
+
+        public Void slirpNetwork(Step.SlirpNetwork x) {
+            tag(SLIRP);
+            ports(out, x.ports());
+            nullable(out, x.reason());
+            return null;
         }
 
         public Void setRlimits(Step.SetRlimits x) {
@@ -358,6 +389,10 @@ public final class PlanCodec {
             case UMASK -> new Step.SetUmask(in.readInt(), at);
             case NO_NEW_PRIVS -> new Step.NoNewPrivileges(at);
             case SECCOMP -> new Step.LoadSeccomp(in.readBytes(), in.readUTF(), at);
+            case LEASE -> new Step.LeaseAddress(in.readUTF(), in.readUTF(), nullable(in), in.readBoolean(), at);
+            case PORTS -> new Step.PublishPorts(ports(in), in.readBoolean(), at);
+            case BRIDGE -> new Step.BridgeNetwork(in.readUTF(), in.readUTF(), at);
+            case SLIRP -> new Step.SlirpNetwork(ports(in), nullable(in), at);
             case SUPERVISE -> {
                 int n = in.readInt();
                 if (n < 0 || n > 64) throw new IOException("bad signal count " + n);
@@ -390,6 +425,24 @@ public final class PlanCodec {
         List<Step.IdMapLine> lines = new ArrayList<>(n);
         for (int i = 0; i < n; i++) lines.add(new Step.IdMapLine(in.readLong(), in.readLong(), in.readLong()));
         return lines;
+    }
+
+    private static void ports(Out out, List<Port> ports) {
+        out.writeInt(ports.size());
+        for (Port p : ports) {
+            nullable(out, p.hostIp());
+            out.writeInt(p.hostPort());
+            out.writeInt(p.containerPort());
+            out.writeUTF(p.protocol());
+        }
+    }
+
+    private static List<Port> ports(In in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 65536) throw new IOException("bad port count " + n);
+        List<Port> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(new Port(nullable(in), in.readInt(), in.readInt(), in.readUTF()));
+        return out;
     }
 
     private static void nullable(Out out, String s) {

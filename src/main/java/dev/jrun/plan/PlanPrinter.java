@@ -1,5 +1,6 @@
 package dev.jrun.plan;
 
+import dev.jrun.net.Port;
 import dev.jrun.security.Capabilities;
 import dev.jrun.security.Rlimits;
 import dev.jrun.spec.Namespace;
@@ -77,6 +78,37 @@ public final class PlanPrinter {
         @Override
         public Printed oomScoreAdj(Step.OomScoreAdj x) {
             return p("oom-score", "write /proc/PID/oom_score_adj " + x.value(), "value", x.value());
+        }
+
+        @Override
+        public Printed leaseAddress(Step.LeaseAddress x) {
+            return p("lease", (x.pinned() == null ? "lease the lowest free address" : "lease " + x.pinned()) + " of " + x.subnet()
+                    + " on bridge " + x.bridge() + " (/run/jrun/net/, per network namespace); released when the run ends"
+                    + (x.nat() ? "; the first lease adds the masquerade rule for " + x.subnet() + ", the last release removes it" : ""),
+                    "bridge", x.bridge(), "subnet", x.subnet(), "address", x.pinned(), "nat", x.nat());
+        }
+
+        @Override
+        public Printed publishPorts(Step.PublishPorts x) {
+            String ports = x.ports().stream().map(Port::toString).collect(Collectors.joining(" "));
+            return p("ports", (x.proxy() ? "listen on " + ports + " and forward to the container's address (jrun's proxy)"
+                    : "check " + ports + " are free; the slirp helper forwards them"), "ports",
+                    x.ports().stream().map(Port::toString).toList(), "proxy", x.proxy());
+        }
+
+        @Override
+        public Printed bridgeNetwork(Step.BridgeNetwork x) {
+            return p("bridge", "bridge " + x.bridge() + " with the gateway address of " + x.subnet() + " (made on first use); veth jrXXXXXXXX"
+                    + " on it, its peer born as eth0 in the container: the leased address, lo and eth0 up, default route via the gateway",
+                    "bridge", x.bridge(), "subnet", x.subnet());
+        }
+
+        @Override
+        public Printed slirpNetwork(Step.SlirpNetwork x) {
+            String ports = x.ports().isEmpty() ? "" : "; forwards " + x.ports().stream().map(Port::toString).collect(Collectors.joining(" "));
+            return p("slirp", "pasta (else slirp4netns) on the container's network namespace: tap with 10.0.2.100/24, gateway 10.0.2.2"
+                    + " (the host's loopback), DNS 10.0.2.3" + ports + (x.reason() == null ? "" : " (" + x.reason() + ")"),
+                    "ports", x.ports().stream().map(Port::toString).toList(), "reason", x.reason());
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.jrun.plan;
 
+import dev.jrun.net.Port;
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Namespace;
 import java.util.List;
@@ -74,6 +75,10 @@ public sealed interface Step {
         R writeIdMaps(WriteIdMaps s);
         R setRlimits(SetRlimits s);
         R oomScoreAdj(OomScoreAdj s);
+        R leaseAddress(LeaseAddress s);
+        R publishPorts(PublishPorts s);
+        R bridgeNetwork(BridgeNetwork s);
+        R slirpNetwork(SlirpNetwork s);
         R supervise(Supervise s);
     }
 
@@ -131,6 +136,47 @@ public sealed interface Step {
      */
     record CreateNamespaces(Set<Namespace> namespaces, Location at) implements ParentStep {
         public <R> R accept(ParentVisitor<R> v) { return v.createNamespaces(this); }
+    }
+
+    /**
+     * Bridge mode, before the clone: an address of {@code subnet} on {@code bridge}, the pinned
+     * one or the lowest free, taken in a lease file under /run/jrun/net/ (one per network namespace
+     * of the bridge, locked), released when the run ends; a lease whose jrun is gone is reclaimed.
+     * With {@code nat}, the first lease of a bridge adds the masquerade rule, the last one's release
+     * removes it.
+     */
+    record LeaseAddress(String bridge, String subnet, String pinned, boolean nat, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.leaseAddress(this); }
+    }
+
+    /**
+     * Before the clone: each port's listening socket, so that a port already taken fails before
+     * anything starts. {@code proxy}: jrun forwards connections to the container's address
+     * (bridge); else the slirp helper forwards them and this only checks the port is free.
+     */
+    record PublishPorts(List<Port> ports, boolean proxy, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.publishPorts(this); }
+    }
+
+    /**
+     * Bridge mode, between the clone and SYNC_GO, over rtnetlink: the bridge (created on first use
+     * with the gateway address), a veth pair whose container end is born as eth0 in the child's
+     * network namespace, the host end on the bridge, and in the container the leased address, lo
+     * and eth0 up and a default route via the gateway. The container end goes with the namespace;
+     * the host end is deleted when the attempt ends.
+     */
+    record BridgeNetwork(String bridge, String subnet, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.bridgeNetwork(this); }
+    }
+
+    /**
+     * Between the clone and SYNC_GO: a userspace network helper (pasta, else slirp4netns) started
+     * against the child's network namespace, with slirp4netns's addressing (container 10.0.2.100/24,
+     * gateway 10.0.2.2 = the host's loopback, DNS 10.0.2.3) and the ports it forwards; stopped
+     * when the attempt ends. {@code reason}: why this mode (a bridge spec's rootless fallback).
+     */
+    record SlirpNetwork(List<Port> ports, String reason, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.slirpNetwork(this); }
     }
 
     // --- The child, before the parent's go ---------------------------------------------------
@@ -265,8 +311,14 @@ public sealed interface Step {
         public <R> R accept(ChildVisitor<R> v) { return v.symlink(this); }
     }
 
-    /** A generated conf file: written to the private dir by the parent, then bind-mounted read-only. */
+    /**
+     * A generated conf file: written to the private dir by the parent, then bind-mounted read-only.
+     * {@link #ADDRESS} in the content stands for the container's address, which a lease decides
+     * only when the run starts.
+     */
     record ConfFile(String target, String content, Location at) implements ChildStep {
+        public static final String ADDRESS = "${address}";
+
         public <R> R accept(ChildVisitor<R> v) { return v.confFile(this); }
     }
 

@@ -168,6 +168,12 @@ public final class RunnerException extends Exception {
 
         // No known cause to add for these: the errno and the operation say it all.
         @Override public String setRlimits(Step.SetRlimits s) { return null; }
+        @Override public String leaseAddress(Step.LeaseAddress s) { return null; }
+        @Override public String publishPorts(Step.PublishPorts s) { return null; }
+        @Override public String bridgeNetwork(Step.BridgeNetwork s) {
+            return perm ? "bridge networking needs root (CAP_NET_ADMIN); add network.rootless: slirp to fall back when not root" : null;
+        }
+        @Override public String slirpNetwork(Step.SlirpNetwork s) { return null; }
         @Override public String oomScoreAdj(Step.OomScoreAdj s) { return perm ? "lowering oom_score_adj needs root (CAP_SYS_RESOURCE)" : null; }
         @Override public String copyUp(Step.CopyUp s) { return null; }
         @Override public String recursiveReadonly(Step.RecursiveReadonly s) { return null; }

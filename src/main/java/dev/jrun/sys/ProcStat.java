@@ -13,6 +13,26 @@ public record ProcStat(int pid, char state, long startTime, int exitCode, long a
         return state == 'Z';
     }
 
+    /**
+     * "PID.STARTTIME" of this process: what jrun leaves on things it must clean up if it is
+     * SIGKILLed (its private dir's name, its address leases), so that a later run can tell a
+     * holder that is gone from a live one, pid reuse included.
+     */
+    public static final String SELF = self();
+
+    private static String self() {
+        ProcStat me = read("/proc/self/stat");
+        return me == null ? "0.0" : me.pid() + "." + me.startTime();
+    }
+
+    /** Whether the process a {@link #SELF}-style "PID.STARTTIME" names is still that one. */
+    public static boolean alive(String holder) {
+        int dot = holder.indexOf('.');
+        if (dot <= 0) return false;
+        ProcStat p = read("/proc/" + holder.substring(0, dot) + "/stat");
+        return p != null && Long.toString(p.startTime()).equals(holder.substring(dot + 1));
+    }
+
     /** /proc/PID/stat (or /proc/self/stat), or null when the process is gone or the file unreadable. */
     public static ProcStat read(String path) {
         String s = SmallFile.readOrNull(path);

@@ -143,12 +143,26 @@ class PlannerTest {
     }
 
     @Test
-    void bridgeNetworkIsRefusedWithItsLocation() {
+    void bridgeNetworkNeedsRootUnlessItFallsBackToSlirp() throws Exception {
         Spec s = spec(EnumSet.allOf(Namespace.class), List.of(), List.of(), List.of(),
                 new Spec.IdMappings(List.of(), List.of(), AT), Spec.NetworkMode.BRIDGE, true);
         PlanException e = assertThrows(PlanException.class, () -> Planner.compile(s, LOCATE, ROOTLESS));
-        assertEquals(AT, e.at());
-        assertTrue(e.getMessage().contains("bridge"));
+        assertEquals(LOCATE.apply("/network/mode"), e.at(), "network.mode's place");
+        assertTrue(e.getMessage().contains("network mode bridge needs root") && e.getMessage().contains("network.rootless: slirp"),
+                e.getMessage());
+        Plan root = Planner.compile(s, LOCATE, ROOT);
+        List<String> k = kinds(root);
+        assertTrue(k.indexOf("lease") < k.indexOf("namespaces"), "the address is leased before the clone: " + k);
+        assertTrue(k.indexOf("bridge") > k.indexOf("id-maps") && k.indexOf("bridge") < k.indexOf("sync"), "between clone and go: " + k);
+        String hosts = root.stepsOf(Step.ConfFile.class).stream().filter(c -> c.target().equals("/etc/hosts")).findFirst().orElseThrow().content();
+        assertTrue(hosts.contains(Step.ConfFile.ADDRESS + "\tdemo"), "the leased address, filled in when the run starts: " + hosts);
+        Spec.Network fallback = new Spec.Network(Spec.NetworkMode.BRIDGE, "jrun0", "10.88.0.0/16", null, true, Spec.NetworkMode.SLIRP,
+                List.of(), null, AT);
+        Spec f = new Spec(s.file(), 1, "demo", s.rootfs(), "demo", null, s.namespaces(), s.idMappings(), true, List.of(), List.of(),
+                List.of(), s.process(), fallback, s.security(), s.devices(), AT);
+        Step.SlirpNetwork slirp = Planner.compile(f, LOCATE, ROOTLESS).stepsOf(Step.SlirpNetwork.class).get(0);
+        assertTrue(slirp.reason().contains("bridge needs root, and jrun runs as uid 1000"), slirp.reason());
+        assertTrue(Planner.compile(f, LOCATE, ROOT).stepsOf(Step.SlirpNetwork.class).isEmpty(), "root gets the bridge");
     }
 
     @Test

@@ -40,9 +40,11 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             LockedFlags lockedFlags,
             /** This JVM's argv area (its /proc/self/cmdline), which the init overwrites in its copy; 0 when unknown. */
             long argStart,
-            long argLength) {
+            long argLength,
+            /** The container's address (a lease's, or slirp's) for {@code ConfFile.ADDRESS}; null without one. */
+            String address) {
         public Setup(int syncFd, int statusFd, int ttyFd, Path privateDir, FaultInjection.Where stall, LockedFlags lockedFlags) {
-            this(syncFd, statusFd, ttyFd, privateDir, stall, lockedFlags, 0, 0);
+            this(syncFd, statusFd, ttyFd, privateDir, stall, lockedFlags, 0, 0, null);
         }
     }
 
@@ -474,7 +476,11 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             try {
                 // java.io: NIO's channel classes cost milliseconds of a cold run
                 try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
-                    out.write(f.content().getBytes(StandardCharsets.UTF_8));
+                    String content = f.content();
+                    if (content.contains(Step.ConfFile.ADDRESS)) {
+                        content = content.replace(Step.ConfFile.ADDRESS, setup.address() == null ? "127.0.1.1" : setup.address());
+                    }
+                    out.write(content.getBytes(StandardCharsets.UTF_8));
                 }
             } catch (IOException e) {
                 throw new RunnerException(plan, current, "write " + file + ": " + e.getMessage(), 0, null);

@@ -1,45 +1,131 @@
 package dev.jrun.runner.parent;
 
+import dev.jrun.net.Cidr;
+import dev.jrun.net.Ipv4;
+import dev.jrun.net.Leases;
+import dev.jrun.net.Links;
+import dev.jrun.net.Nat;
+import dev.jrun.net.NetworkException;
+import dev.jrun.net.PortProxy;
+import dev.jrun.net.Slirp;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.Step;
 import dev.jrun.runner.RunnerException;
 import dev.jrun.security.Rlimits;
 import dev.jrun.sys.Errno;
 import dev.jrun.sys.HostSyscalls;
+import dev.jrun.sys.NetlinkException;
 import dev.jrun.sys.SyscallException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 
 /**
- * The parent's steps between the clone and SYNC_GO, done on the new child's pid while it waits
- * ({@code Step.AwaitParent}): the id maps now; network and cgroup set-up belong here too. The
- * steps around them are the supervisor's own: the private dir before the clone, the clone itself
- * ({@code CreateNamespaces}) and {@code Supervise} after the exec.
+ * The parent's own steps, in the phases the plan puts them in:
+ *
+ * <ul>
+ *   <li>before the clone ({@link #beforeClone}): the address lease and the published ports, for
+ *       the whole run (retries included), undone by {@link Run#close};
+ *   <li>between the clone and SYNC_GO ({@link #afterClone}), on the new child's pid while it
+ *       waits ({@code Step.AwaitParent}): id maps, rlimits, the OOM score, the bridge's veth or the
+ *       slirp helper, undone by {@link Attempt#close} when that child is gone.
+ * </ul>
+ *
+ * The supervisor's own steps (the private dir, the clone, {@code Supervise}) are not done here.
  */
 public final class ParentSteps implements Step.ParentVisitor<Void> {
+    /** Something to undo, newest first. */
+    interface Undo {
+        void undo() throws Exception;
+    }
+
+    /** What the run's parent steps hold: the container's address, the port proxy, what to undo when the run ends. */
+    public static final class Run implements AutoCloseable {
+        private final Deque<Undo> undo = new ArrayDeque<>();
+        private Ipv4 address;
+        private PortProxy proxy;
+        private boolean forwarding;
+
+        /** The container's address (leased, or slirp's), for the generated /etc/hosts; null without one. */
+        public String address() {
+            return address == null ? null : address.toString();
+        }
+
+        @Override
+        public void close() {
+            undoAll(undo);
+        }
+    }
+
+    /** What one attempt's parent steps made, undone when its child is gone. */
+    public static final class Attempt implements AutoCloseable {
+        private final Deque<Undo> undo = new ArrayDeque<>();
+
+        @Override
+        public void close() {
+            undoAll(undo);
+        }
+    }
+
+    private static void undoAll(Deque<Undo> undo) {
+        while (!undo.isEmpty()) {
+            try {
+                undo.pop().undo();
+            } catch (Exception e) {
+                // undo is best-effort and goes on: one failure must not leave the rest behind
+                System.err.println("jrun: cleaning up: " + e.getMessage());
+            }
+        }
+    }
+
+    private enum Phase { BEFORE_CLONE, AFTER_CLONE }
+
     private final HostSyscalls host;
     private final Plan plan;
+    private final Phase phase;
+    private final Run run;
+    private final Attempt attempt;
     private final int pid;
     private int index;
     private RunnerException failure;
 
-    private ParentSteps(HostSyscalls host, Plan plan, int pid) {
+    private ParentSteps(HostSyscalls host, Plan plan, Phase phase, Run run, Attempt attempt, int pid) {
         this.host = host;
         this.plan = plan;
+        this.phase = phase;
+        this.run = run;
+        this.attempt = attempt;
         this.pid = pid;
     }
 
-    /** Performs the parent steps that the plan puts between CreateNamespaces and AwaitParent. */
-    public static void afterClone(HostSyscalls host, Plan plan, int pid) throws RunnerException {
-        ParentSteps p = new ParentSteps(host, plan, pid);
+    /** The parent steps before CreateNamespaces (but the private dir, the supervisor's). */
+    public static Run beforeClone(HostSyscalls host, Plan plan) throws RunnerException {
+        Run run = new Run();
+        try {
+            walk(new ParentSteps(host, plan, Phase.BEFORE_CLONE, run, null, -1), plan, false);
+            return run;
+        } catch (RunnerException | RuntimeException e) {
+            run.close();
+            throw e;
+        }
+    }
+
+    /** The parent steps the plan puts between CreateNamespaces and AwaitParent, on the new child {@code pid}. */
+    public static void afterClone(HostSyscalls host, Plan plan, int pid, Run run, Attempt attempt) throws RunnerException {
+        walk(new ParentSteps(host, plan, Phase.AFTER_CLONE, run, attempt, pid), plan, true);
+    }
+
+    private static void walk(ParentSteps p, Plan plan, boolean afterClone) throws RunnerException {
         List<Step> steps = plan.steps();
         boolean cloned = false;
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
             if (s instanceof Step.CreateNamespaces) {
+                if (!afterClone) return;
                 cloned = true;
             } else if (s instanceof Step.AwaitParent) {
                 return;
-            } else if (cloned && s instanceof Step.ParentStep ps) {
+            } else if (cloned == afterClone && s instanceof Step.ParentStep ps && !(s instanceof Step.PrivateDir)) {
                 p.index = i;
                 ps.accept(p);
                 if (p.failure != null) throw p.failure;
@@ -47,8 +133,71 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
         }
     }
 
+    private void in(Phase wanted, Step s) {
+        if (phase != wanted) throw new IllegalStateException("a plan with " + s + " in the wrong place");
+    }
+
+    private Void fail(String what, int errno, String hint) {
+        failure = new RunnerException(plan, index, what, errno, hint);
+        return null;
+    }
+
+    // --- Before the clone --------------------------------------------------------------------
+
+    @Override
+    public Void leaseAddress(Step.LeaseAddress s) {
+        in(Phase.BEFORE_CLONE, s);
+        Cidr subnet = Cidr.parse(s.subnet());
+        Leases.Hooks nat = !s.nat() ? NO_NAT : new Leases.Hooks() {
+            @Override
+            public void first() throws NetworkException {
+                Nat.add(s.bridge(), subnet);
+            }
+
+            @Override
+            public void last() throws NetworkException {
+                Nat.remove(s.bridge());
+            }
+        };
+        try {
+            Leases.Lease lease = Leases.acquire(s.bridge(), subnet, s.pinned() == null ? null : Ipv4.parse(s.pinned()), nat);
+            run.address = lease.address();
+            run.undo.push(lease::close);
+        } catch (NetworkException e) {
+            return fail(e.getMessage(), 0, null);
+        }
+        return null;
+    }
+
+    private static final Leases.Hooks NO_NAT = new Leases.Hooks() {
+        @Override
+        public void first() {}
+
+        @Override
+        public void last() {}
+    };
+
+    @Override
+    public Void publishPorts(Step.PublishPorts s) {
+        in(Phase.BEFORE_CLONE, s);
+        try {
+            if (s.proxy()) {
+                run.proxy = PortProxy.bind(s.ports());
+                run.undo.push(run.proxy::close);
+            } else {
+                PortProxy.check(s.ports());
+            }
+        } catch (NetworkException e) {
+            return fail(e.getMessage(), 0, null);
+        }
+        return null;
+    }
+
+    // --- Between the clone and SYNC_GO -------------------------------------------------------
+
     @Override
     public Void writeIdMaps(Step.WriteIdMaps m) {
+        in(Phase.AFTER_CLONE, m);
         try {
             IdMaps.write(host, plan, index, m, pid);
         } catch (RunnerException e) {
@@ -63,6 +212,7 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
      */
     @Override
     public Void setRlimits(Step.SetRlimits s) {
+        in(Phase.AFTER_CLONE, s);
         for (Step.Limit l : s.limits()) {
             try {
                 host.prlimit(pid, l.resource(), l.soft(), l.hard());
@@ -78,9 +228,8 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
                         // no hint then
                     }
                 }
-                failure = new RunnerException(plan, index, "prlimit " + Rlimits.name(l.resource()) + " " + Rlimits.value(l.soft())
-                        + "/" + Rlimits.value(l.hard()), e.errno, hint);
-                return null;
+                return fail("prlimit " + Rlimits.name(l.resource()) + " " + Rlimits.value(l.soft()) + "/" + Rlimits.value(l.hard()),
+                        e.errno, hint);
             }
         }
         return null;
@@ -88,31 +237,74 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
 
     @Override
     public Void oomScoreAdj(Step.OomScoreAdj s) {
+        in(Phase.AFTER_CLONE, s);
         try {
             host.writeFile("/proc/" + pid + "/oom_score_adj", Integer.toString(s.value()));
         } catch (SyscallException e) {
-            failure = new RunnerException(plan, index, "write /proc/PID/oom_score_adj " + s.value(), e.errno, null);
+            return fail("write /proc/PID/oom_score_adj " + s.value(), e.errno, null);
         }
         return null;
     }
 
-    // The supervisor's own steps never stand between the clone and SYNC_GO.
+    /**
+     * rtnetlink, as `ip` would: the bridge, a veth whose container end is born as eth0 in the
+     * child's namespace (so no eth0 ever exists on the host side), the host end on the bridge, and
+     * the container's address, links and default route set from inside its namespace. The host
+     * end is named after the address, which the lease makes unique on this bridge.
+     */
+    @Override
+    public Void bridgeNetwork(Step.BridgeNetwork s) {
+        in(Phase.AFTER_CLONE, s);
+        Cidr subnet = Cidr.parse(s.subnet());
+        Ipv4 gateway = Leases.gateway(subnet);
+        String veth = Links.vethName(s.bridge() + "/" + run.address);
+        try (Links links = Links.open()) {
+            links.ensureBridge(s.bridge(), new Cidr(gateway, subnet.prefix()));
+            links.createVeth(veth, dev.jrun.net.RtNetlink.NetnsRef.pid(pid), "eth0");
+            attempt.undo.push(() -> {
+                try (Links l = Links.open()) {
+                    l.deleteLink(veth); // the container's end goes with its namespace; this one may not have yet
+                }
+            });
+            links.attach(veth, s.bridge());
+            Links.configureInNetns("/proc/" + pid + "/ns/net", "eth0", new Cidr(run.address, subnet.prefix()), gateway);
+        } catch (NetlinkException e) {
+            return fail(e.operation, e.errno, e.detail); // the kernel's own reason (extack) as the hint
+        } catch (SyscallException e) {
+            return fail(e.what, e.errno, null);
+        }
+        if (run.proxy != null && !run.forwarding) {
+            run.proxy.start(run.address);
+            run.forwarding = true;
+        }
+        return null;
+    }
+
+    @Override
+    public Void slirpNetwork(Step.SlirpNetwork s) {
+        in(Phase.AFTER_CLONE, s);
+        try {
+            Slirp helper = Slirp.start(pid, s.ports());
+            attempt.undo.push(helper::close);
+        } catch (NetworkException e) {
+            return fail(e.getMessage(), 0, null);
+        }
+        return null;
+    }
+
+    // The supervisor's own steps are not walked here.
     @Override
     public Void privateDir(Step.PrivateDir s) {
-        throw misplaced(s);
+        throw new IllegalStateException("the private dir is the supervisor's");
     }
 
     @Override
     public Void createNamespaces(Step.CreateNamespaces s) {
-        throw misplaced(s);
+        throw new IllegalStateException("the clone is the supervisor's");
     }
 
     @Override
     public Void supervise(Step.Supervise s) {
-        throw misplaced(s);
-    }
-
-    private static IllegalStateException misplaced(Step s) {
-        return new IllegalStateException("a plan with " + s + " between the clone and SYNC_GO");
+        throw new IllegalStateException("a plan with " + s + " before the child's go");
     }
 }

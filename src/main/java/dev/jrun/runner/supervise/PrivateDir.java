@@ -49,12 +49,7 @@ public final class PrivateDir {
      * "PID.STARTTIME" of this JVM: a later process with the same pid has another start time. Read
      * from /proc/self/stat: ProcessHandle's initializer starts a thread pool (~2 ms of a cold run).
      */
-    static final String SELF = self();
-
-    private static String self() {
-        ProcStat me = ProcStat.read("/proc/self/stat");
-        return me == null ? "0.0" : me.pid() + "." + me.startTime();
-    }
+    static final String SELF = ProcStat.SELF;
 
     private static boolean ownedByUs(Path p) {
         try {
@@ -66,10 +61,6 @@ public final class PrivateDir {
         }
     }
 
-    private static String startTime(long pid) {
-        ProcStat p = ProcStat.read("/proc/" + pid + "/stat");
-        return p == null ? "0" : Long.toString(p.startTime());
-    }
 
     /**
      * Deletes private dirs in {@code base} whose jrun is gone: {@code jrun-PID.START-…} where
@@ -86,14 +77,9 @@ public final class PrivateDir {
             if (dash < 0 || dot < 0 || dot > dash) continue; // not one of ours (older jruns' names have no pid)
             String owner = n.substring(PREFIX.length(), dash);
             if (owner.equals(SELF)) continue;
-            try {
-                long pid = Long.parseLong(owner.substring(0, dot - PREFIX.length()));
-                Path stale = base.resolve(n);
-                // Only our own user's: a root jrun must not walk a tree someone else can change under it.
-                if (!startTime(pid).equals(owner.substring(dot - PREFIX.length() + 1)) && ownedByUs(stale)) deleteTree(stale);
-            } catch (NumberFormatException e) {
-                // not one of ours
-            }
+            Path stale = base.resolve(n);
+            // Only our own user's: a root jrun must not walk a tree someone else can change under it.
+            if (!ProcStat.alive(owner) && ownedByUs(stale)) deleteTree(stale);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.jrun.runner.child.ChildExecutor;
 import dev.jrun.runner.child.ChildProgram;
 import dev.jrun.runner.child.FaultInjection;
 import dev.jrun.runner.child.ProgramBuilder;
+import dev.jrun.runner.parent.ParentSteps;
 import dev.jrun.spec.Namespace;
 import dev.jrun.sys.HostSyscalls;
 import dev.jrun.sys.LibcSyscalls;
@@ -87,12 +88,14 @@ public final class Supervisor {
     public int run(Plan plan) throws RunnerException {
         stats.run();
         Path dir = null;
+        ParentSteps.Run steps = null;
         try {
             dir = privateDir(plan);
+            steps = ParentSteps.beforeClone(host, plan);
             int stalls = 0;
             int timeouts = 0;
             for (int attempt = 1; attempt <= MAX_ATTEMPTS && timeouts < MAX_TIMEOUTS; attempt++) {
-                Outcome o = attempt(plan, dir);
+                Outcome o = attempt(plan, dir, steps);
                 if (o instanceof Outcome.Exited e) {
                     stats.stallsRecovered(stalls);
                     return e.code();
@@ -117,6 +120,7 @@ public final class Supervisor {
                     + " times (" + timeouts + " of them timed out after " + stallTimeoutMillis + " ms)", 0,
                     timeouts > 0 ? "raise JRUN_STALL_TIMEOUT_MS if the setup is legitimately slow" : null);
         } finally {
+            if (steps != null) steps.close(); // the lease, the published ports
             PrivateDir.deleteTree(dir);
         }
     }
@@ -136,8 +140,9 @@ public final class Supervisor {
     }
 
     /** One clone, and the container's life if it gets past exec. */
-    private Outcome attempt(Plan plan, Path dir) throws RunnerException {
+    private Outcome attempt(Plan plan, Path dir, ParentSteps.Run steps) throws RunnerException {
         SyncChannel sync = SyncChannel.open(host, plan);
+        ParentSteps.Attempt made = new ParentSteps.Attempt();
         boolean withInit = supervise(plan).init();
         int pid = -1;
         int started = -1;
@@ -149,7 +154,8 @@ public final class Supervisor {
             FaultInjection.Where stall = faults.startAttempt();
             long t0 = System.nanoTime();
             program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync.childSyncFd(), sync.childStatusFd(),
-                    pty == null ? -1 : pty.slave, dir, stall, ProgramBuilder.statfs(plan, host), ARG_AREA[0], ARG_AREA[1]));
+                    pty == null ? -1 : pty.slave, dir, stall, ProgramBuilder.statfs(plan, host), ARG_AREA[0], ARG_AREA[1],
+                    steps.address()));
             if (debug.program()) System.err.print(program);
             long t1 = System.nanoTime();
             if (debug.timing()) System.err.printf("jrun: timing: build the child program (%d ops) %.1f ms%n", program.size(), (t1 - t0) / 1e6);
@@ -171,7 +177,7 @@ public final class Supervisor {
             pid = (int) r;
             started = pid;
             forwarder.add(pid, withInit);
-            dev.jrun.runner.parent.ParentSteps.afterClone(host, plan, pid);
+            ParentSteps.afterClone(host, plan, pid, steps, made);
             sync.go();
             ExecWatchdog.Result awaited = execWatchdog.await(sync.statusFd(), pid, stallTimeoutMillis);
             if (awaited != ExecWatchdog.Result.READY) {
@@ -201,6 +207,7 @@ public final class Supervisor {
                 reap(pid);
             }
             if (started > 0) forwarder.remove(started);
+            made.close(); // the child is gone: what was made for it (its veth, its slirp helper)
             if (tty != null) tty.close();
             sync.close();
             if (program != null) program.close();

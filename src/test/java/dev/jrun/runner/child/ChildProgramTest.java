@@ -292,7 +292,7 @@ class ChildProgramTest {
         Plan plan = new TestSpecs(rootfs).plan(0, 0);
         try (var scratch = new com.sun.jna.Memory(64);
              ChildProgram p = ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("private"), null,
-                     x -> 0, com.sun.jna.Pointer.nativeValue(scratch), 64))) {
+                     x -> 0, com.sun.jna.Pointer.nativeValue(scratch), 64, null))) {
             RecordingSyscalls fake = new RecordingSyscalls();
             fake.cloneResult = 42; // the init's side
             fake.waits.add(new int[] {42, Linux.CLD_EXITED, 0});
