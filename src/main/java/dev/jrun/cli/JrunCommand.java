@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "jrun", mixinStandardHelpOptions = true, versionProvider = JrunCommand.Version.class,
         description = "Run a Linux process in a container described by a YAML/JSON spec.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {RunCommand.class, LintCommand.class, PlanCommand.class, SchemaCommand.class,
+        subcommands = {RunCommand.class, LintCommand.class, PlanCommand.class, SchemaCommand.class, NetworkCommand.class,
                 TrainCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  jrun specs/demo.yaml            run a container in the foreground",

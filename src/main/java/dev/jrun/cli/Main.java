@@ -11,7 +11,7 @@ import java.util.Set;
 public final class Main {
     static boolean debug;
     /** The subcommands; bin/jrun repeats them to tell a command from a spec (LauncherTest checks they agree). */
-    static final Set<String> COMMANDS = Set.of("run", "lint", "plan", "schema", "train", "help");
+    static final Set<String> COMMANDS = Set.of("run", "lint", "plan", "schema", "network", "train", "help");
 
     private Main() {}
 

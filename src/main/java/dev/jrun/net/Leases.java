@@ -27,6 +27,13 @@ public final class Leases {
     /** Where lease files live; tests may point it elsewhere. */
     static Path base = Path.of("/run/jrun/net");
 
+    /**
+     * fcntl locks are per process, and a JVM refuses a second lock on a file one of its threads
+     * holds (OverlappingFileLockException): runs in one JVM (the stress bench, a service of
+     * detached containers) take turns here first.
+     */
+    private static final Object IN_PROCESS = new Object();
+
     /** What the first lease and the last release of a bridge do (e.g. add and remove the NAT rule). */
     public interface Hooks {
         void first() throws NetworkException;
@@ -56,6 +63,12 @@ public final class Leases {
         public void close() throws NetworkException {
             if (released) return;
             released = true;
+            synchronized (IN_PROCESS) {
+                release();
+            }
+        }
+
+        private void release() throws NetworkException {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                  FileLock lock = ch.lock()) {
                 List<String[]> live = live(read(ch));
@@ -93,7 +106,12 @@ public final class Leases {
      * {@code subnet}: not the network or broadcast address, nor the gateway (its first address).
      */
     public static Lease acquire(String bridge, Cidr subnet, Ipv4 pinned, Hooks hooks) throws NetworkException {
-        Path file = base.resolve(netns()).resolve(bridge + ".leases");
+        synchronized (IN_PROCESS) {
+            return take(base.resolve(netns()).resolve(bridge + ".leases"), bridge, subnet, pinned, hooks);
+        }
+    }
+
+    private static Lease take(Path file, String bridge, Cidr subnet, Ipv4 pinned, Hooks hooks) throws NetworkException {
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -124,6 +142,19 @@ public final class Leases {
         } catch (IOException e) {
             throw new NetworkException("lease an address on bridge " + bridge + " in " + file + ": " + e.getMessage()
                     + (e instanceof java.nio.file.AccessDeniedException ? " (bridge networking needs root)" : ""));
+        }
+    }
+
+    /** How many live runs hold an address on {@code bridge} in this network namespace. */
+    public static int holders(String bridge) {
+        Path file = base.resolve(netns()).resolve(bridge + ".leases");
+        synchronized (IN_PROCESS) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 FileLock lock = ch.lock()) {
+                return live(read(ch)).size();
+            } catch (IOException e) {
+                return 0; // no file: no holder
+            }
         }
     }
 
