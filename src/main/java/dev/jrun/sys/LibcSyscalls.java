@@ -224,7 +224,15 @@ public final class LibcSyscalls implements Syscalls {
     @Override public void pokeInt(long address, int value) { cursor.at(address).setInt(0, value); }
     @Override public long peekLong(long address) { return cursor.at(address).getLong(0); }
     /** Plain memory, byte by byte through the one cursor: JNA's bulk copies take Java arrays, which would allocate. */
+    /** Where a rehearsal's overwrite goes: the same loops, but not over this JVM's own argv area. */
+    private static final int OVERWRITE_SCRATCH_SIZE = 4096;
+    private static final Memory OVERWRITE_SCRATCH = new Memory(OVERWRITE_SCRATCH_SIZE);
+
     @Override public void overwrite(long address, long length, long src, long srcLength) {
+        if (off != 0) {
+            address = Pointer.nativeValue(OVERWRITE_SCRATCH);
+            length = Math.min(length, OVERWRITE_SCRATCH_SIZE);
+        }
         for (long i = 0; i < length; i++) cursor.at(address + i).setByte(0, (byte) 0);
         for (long i = 0; i < srcLength && i < length; i++) {
             byte b = cursor.at(src + i).getByte(0);

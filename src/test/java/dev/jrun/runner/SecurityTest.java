@@ -493,6 +493,24 @@ class SecurityTest {
         assertEquals("environ=refused", lines.get(1));
     }
 
+    /**
+     * The init renames itself in its own copy of the argv area; the rehearsal of its program in
+     * jrun's JVM must not rename jrun (ps showed the supervisor as "jrun-init" too).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Containment.class, names = {"ROOT", "ROOTLESS"})
+    void theSupervisorKeepsItsOwnCommandLine(Containment m) throws Exception {
+        Process p = Jrun.start(m.mode, dir, spec(m, "echo ready; sleep 5", ""));
+        try {
+            awaitOutput("ready");
+            String cmdline = new String(Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline")), StandardCharsets.UTF_8);
+            assertTrue(cmdline.contains("dev.jrun.cli.Main"), "jrun's own /proc/PID/cmdline: " + cmdline.replace('\0', ' '));
+        } finally {
+            p.destroy();
+            Jrun.finish(p, dir);
+        }
+    }
+
     // ---- 13. signals ------------------------------------------------------------------------------
 
     /** Traps {@code sig}, says ready, and waits up to 5 s in short sleeps (a trap runs between them). */
