@@ -17,18 +17,21 @@ public final class Linux {
             int pivotRoot, int statfs, int sethostname, int setdomainname, int setgroups,
             int setresuid, int setresgid, int setsid, int capset, int prctl, int rtSigaction,
             int rtSigprocmask, int rtSigtimedwait, int closeRange, int getpid, int futex, int pidfdOpen,
-            int openat2, int umask, int seccomp, int mountSetattr, int prlimit64) {
+            int openat2, int umask, int seccomp, int mountSetattr, int prlimit64,
+            int memfdCreate, int faccessat, int bind, int sendto, int recvfrom, int setsockopt, int setns) {
 
         static Nr forArch(String arch) {
             return switch (arch) {
                 case "amd64", "x86_64" -> new Nr(0, 1, 3, 293, 271, 292, 16, 41, 56, 59, 231, 61, 247, 62,
                         80, 161, 258, 257, 266, 165, 166, 155, 137, 170, 171, 116, 117, 119, 112, 126, 157,
                         13, 14, 128, 436, 39, 202, 434,
-                        437, 95, 317, 442, 302);
+                        437, 95, 317, 442, 302,
+                        319, 269, 49, 44, 45, 54, 308);
                 case "aarch64" -> new Nr(63, 64, 57, 59, 73, 24, 29, 198, 220, 221, 94, 260, 95, 129,
                         49, 51, 34, 56, 36, 40, 39, 41, 43, 161, 162, 159, 147, 149, 157, 91, 167,
                         134, 135, 137, 436, 172, 98, 434,
-                        437, 166, 277, 442, 261);
+                        437, 166, 277, 442, 261,
+                        279, 48, 200, 206, 207, 208, 268);
                 default -> null;
             };
         }
@@ -67,6 +70,9 @@ public final class Linux {
     public static final int SOCK_FPROG_SIZE = 16;
 
     public static final int MNT_DETACH = 2;
+
+    /** memfd_create(2) */
+    public static final int MFD_CLOEXEC = 1;
 
     /** close_range(2) */
     public static final int CLOSE_RANGE_CLOEXEC = 1 << 2;

@@ -1,28 +1,12 @@
 package dev.jrun.sys;
 
 /**
- * The kernel constants and syscall numbers that networking adds to {@link Linux}, named as in the
- * uapi headers (linux/netlink.h, linux/socket.h, linux/sched.h, asm-generic/socket.h). Kept apart
- * only while the net branch may not edit Linux.java: they belong in {@link Linux.Nr} and beside its
- * constants, and should move there on merge.
+ * The kernel constants networking adds to {@link Linux}, named as in the uapi headers
+ * (linux/netlink.h, linux/socket.h, linux/sched.h, asm-generic/socket.h). Their syscall numbers
+ * are {@link Linux.Nr}'s, like every other.
  */
 public final class NetLinux {
     private NetLinux() {}
-
-    /** Syscall numbers for the running architecture (null on any other, as {@link Linux#NR}). */
-    public static final Nr NR = Nr.forArch(System.getProperty("os.arch"));
-
-    public record Nr(int bind, int sendto, int recvfrom, int setsockopt, int setns) {
-        static Nr forArch(String arch) {
-            return switch (arch) {
-                // arch/x86/entry/syscalls/syscall_64.tbl
-                case "amd64", "x86_64" -> new Nr(49, 44, 45, 54, 308);
-                // include/uapi/asm-generic/unistd.h
-                case "aarch64" -> new Nr(200, 206, 207, 208, 268);
-                default -> null;
-            };
-        }
-    }
 
     // socket(2), netlink(7)
     public static final int AF_NETLINK = 16;

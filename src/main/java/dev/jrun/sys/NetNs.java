@@ -53,11 +53,11 @@ public final class NetNs {
             try {
                 self = open("/proc/thread-self/ns/net");
                 target = open(nsFile);
-                check(sys(NetLinux.NR.setns(), target, NetLinux.CLONE_NEWNET, 0, 0, 0, 0), "setns " + nsFile);
+                check(sys(Linux.NR.setns(), target, NetLinux.CLONE_NEWNET, 0, 0, 0, 0), "setns " + nsFile);
                 try {
                     result[0] = action.run();
                 } finally {
-                    long back = sys(NetLinux.NR.setns(), self, NetLinux.CLONE_NEWNET, 0, 0, 0, 0);
+                    long back = sys(Linux.NR.setns(), self, NetLinux.CLONE_NEWNET, 0, 0, 0, 0);
                     if (back < 0) {
                         if (result[0] instanceof AutoCloseable c) c.close(); // not handed out from a failed call
                         throw new SyscallException("setns back to the thread's own network namespace", (int) -back);

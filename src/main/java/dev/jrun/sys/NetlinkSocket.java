@@ -39,7 +39,7 @@ public final class NetlinkSocket implements NetlinkChannel {
 
     /** A NETLINK_ROUTE socket in the calling thread's network namespace. */
     public static NetlinkSocket open() throws NetlinkException {
-        if (NetLinux.NR == null) throw new UnsupportedOperationException("jrun supports x86_64 and aarch64 only");
+        if (Linux.NR == null) throw new UnsupportedOperationException("jrun supports x86_64 and aarch64 only");
         long r = sys(Linux.NR.socket(), NetLinux.AF_NETLINK, NetLinux.SOCK_RAW | Linux.SOCK_CLOEXEC, NetLinux.NETLINK_ROUTE, 0, 0, 0);
         if (r < 0) throw new NetlinkException("socket(AF_NETLINK, NETLINK_ROUTE)", (int) -r, null);
         NetlinkSocket s = new NetlinkSocket((int) r);
@@ -56,17 +56,17 @@ public final class NetlinkSocket implements NetlinkChannel {
         try (Memory m = new Memory(16)) {
             m.clear();
             m.setShort(0, (short) NetLinux.AF_NETLINK); // nl_pid 0: the kernel picks our port id
-            check(sys(NetLinux.NR.bind(), fd, Pointer.nativeValue(m), NetLinux.SOCKADDR_NL_SIZE, 0, 0, 0), "bind(AF_NETLINK)");
+            check(sys(Linux.NR.bind(), fd, Pointer.nativeValue(m), NetLinux.SOCKADDR_NL_SIZE, 0, 0, 0), "bind(AF_NETLINK)");
             // Extended ACKs: the kernel says why ("Nexthop has invalid gateway"), and does not echo
             // the whole request back with every error.
             m.setInt(0, 1);
-            check(sys(NetLinux.NR.setsockopt(), fd, NetLinux.SOL_NETLINK, NetLinux.NETLINK_EXT_ACK, Pointer.nativeValue(m), 4, 0),
+            check(sys(Linux.NR.setsockopt(), fd, NetLinux.SOL_NETLINK, NetLinux.NETLINK_EXT_ACK, Pointer.nativeValue(m), 4, 0),
                     "setsockopt(NETLINK_EXT_ACK)");
-            check(sys(NetLinux.NR.setsockopt(), fd, NetLinux.SOL_NETLINK, NetLinux.NETLINK_CAP_ACK, Pointer.nativeValue(m), 4, 0),
+            check(sys(Linux.NR.setsockopt(), fd, NetLinux.SOL_NETLINK, NetLinux.NETLINK_CAP_ACK, Pointer.nativeValue(m), 4, 0),
                     "setsockopt(NETLINK_CAP_ACK)");
             m.setLong(0, TIMEOUT_SECONDS);
             m.setLong(8, 0);
-            check(sys(NetLinux.NR.setsockopt(), fd, NetLinux.SOL_SOCKET, NetLinux.SO_RCVTIMEO, Pointer.nativeValue(m), 16, 0),
+            check(sys(Linux.NR.setsockopt(), fd, NetLinux.SOL_SOCKET, NetLinux.SO_RCVTIMEO, Pointer.nativeValue(m), 16, 0),
                     "setsockopt(SO_RCVTIMEO)");
         }
     }
@@ -141,7 +141,7 @@ public final class NetlinkSocket implements NetlinkChannel {
         long r;
         do {
             // no address: an unconnected netlink socket sends to the kernel (port 0)
-            r = sys(NetLinux.NR.sendto(), fd, Pointer.nativeValue(out), request.length, 0, 0, 0);
+            r = sys(Linux.NR.sendto(), fd, Pointer.nativeValue(out), request.length, 0, 0, 0);
         } while (r == -Errno.EINTR);
         check(r, what + " (sendto)");
         // a netlink datagram goes whole or not at all
@@ -151,7 +151,7 @@ public final class NetlinkSocket implements NetlinkChannel {
     private List<byte[]> receive(String what) throws NetlinkException {
         long r;
         do {
-            r = sys(NetLinux.NR.recvfrom(), fd, Pointer.nativeValue(in), RECEIVE_BUFFER, NetLinux.MSG_TRUNC, 0, 0);
+            r = sys(Linux.NR.recvfrom(), fd, Pointer.nativeValue(in), RECEIVE_BUFFER, NetLinux.MSG_TRUNC, 0, 0);
         } while (r == -Errno.EINTR);
         if (r == -Errno.EAGAIN) throw new NetlinkException(what, Errno.EAGAIN, "no answer from the kernel in " + TIMEOUT_SECONDS + " s");
         check(r, what + " (recvfrom)");

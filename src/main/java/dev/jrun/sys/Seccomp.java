@@ -52,17 +52,6 @@ public final class Seccomp {
     /** The kernel refuses a longer filter (BPF_MAXINSNS). */
     public static final int BPF_MAXINSNS = 4096;
 
-    /** seccomp(2) on this architecture (x86_64 syscall_64.tbl, asm-generic unistd.h); -1 elsewhere. */
-    public static final int NR_SECCOMP = nr(317, 277);
-    private static final int NR_MEMFD_CREATE = nr(319, 279);
-    private static final int MFD_CLOEXEC = 1;
-
-    private static int nr(int x8664, int aarch64) {
-        String arch = System.getProperty("os.arch");
-        if (arch.equals("amd64") || arch.equals("x86_64")) return x8664;
-        return arch.equals("aarch64") ? aarch64 : -1;
-    }
-
     /** The compiled filter: {@code bpf} is an array of struct sock_filter, ready for seccomp(2). */
     public record Program(byte[] bpf, List<Note> notes) {
         public Program {
@@ -367,7 +356,7 @@ public final class Seccomp {
         long fd;
         try (Memory name = new Memory(16)) {
             name.setString(0, "jrun-seccomp");
-            fd = LibcSyscalls.sys(NR_MEMFD_CREATE, Pointer.nativeValue(name), MFD_CLOEXEC, 0, 0, 0, 0);
+            fd = LibcSyscalls.sys(Linux.NR.memfdCreate(), Pointer.nativeValue(name), Linux.MFD_CLOEXEC, 0, 0, 0, 0);
         }
         if (fd < 0) throw new SeccompException("memfd_create for the seccomp filter: " + Errno.describe((int) -fd));
         try {

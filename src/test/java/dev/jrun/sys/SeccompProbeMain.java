@@ -44,7 +44,7 @@ public final class SeccompProbeMain {
         Errno.name(Errno.EPERM);
 
         line(out, "nnp", sys(Linux.NR.prctl(), Seccomp.PR_SET_NO_NEW_PRIVS, 1, 0, 0));
-        line(out, "load", sys(Seccomp.NR_SECCOMP, Seccomp.SECCOMP_SET_MODE_FILTER, 0, Pointer.nativeValue(fprog), 0));
+        line(out, "load", sys(Linux.NR.seccomp(), Seccomp.SECCOMP_SET_MODE_FILTER, 0, Pointer.nativeValue(fprog), 0));
 
         long pid = sys(Linux.NR.getpid(), 0, 0, 0, 0);
         line(out, "getpid", pid == ProcessHandle.current().pid() ? 0 : pid);
