@@ -55,14 +55,8 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
 
     private final Plan plan;
     private final Setup setup;
-    private final NativeArena arena = new NativeArena();
-    private int[] op = new int[64];
-    private long[] args = new long[64 * ARGS];
-    private boolean[] relocate = new boolean[64 * ARGS];
-    private int[] step = new int[64];
-    private String[] what = new String[64];
-    private int count;
-    private int current = -1;
+    private final ProgramBuffer out = new ProgramBuffer();
+    private final NativeArena arena = out.arena;
     /** A checked exception from an emitter, carried out of the visitor. */
     private RunnerException failure;
 
@@ -143,7 +137,6 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
 
     private ChildProgram build() throws RunnerException {
         try {
-            int statusBuf = arena.zeroed(8);
             howInRoot = how(O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
             howInRootDir = how(O_PATH | O_CLOEXEC | O_DIRECTORY, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
             howHost = how(O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
@@ -151,17 +144,11 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             howPlainDir = how(O_PATH | O_CLOEXEC | O_DIRECTORY, 0);
             List<Step> steps = plan.steps();
             for (int i = 0; i < steps.size(); i++) {
-                current = i;
+                out.current = i;
                 if (steps.get(i) instanceof Step.ChildStep c) c.accept(this); // the parent's steps emit nothing here
                 if (failure != null) throw failure;
             }
-            arena.seal();
-            for (int i = 0; i < count * ARGS; i++) {
-                if (relocate[i]) args[i] = arena.address((int) args[i]);
-            }
-            return new ChildProgram(Arrays.copyOf(op, count), Arrays.copyOf(args, count * ARGS),
-                    Arrays.copyOf(step, count), Arrays.copyOf(what, count), count, setup.statusFd(),
-                    arena.address(statusBuf), arena);
+            return out.finish(setup.statusFd());
         } catch (RunnerException | RuntimeException e) {
             arena.close();
             throw e;
@@ -443,7 +430,7 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
         try {
             return paths.resolve(target);
         } catch (ContainerPaths.Unresolvable e) {
-            throw new RunnerException(plan, current, "resolve " + target + " inside the rootfs", e.errno, null);
+            throw new RunnerException(plan, out.current, "resolve " + target + " inside the rootfs", e.errno, null);
         }
     }
 
@@ -483,7 +470,7 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
                     out.write(content.getBytes(StandardCharsets.UTF_8));
                 }
             } catch (IOException e) {
-                throw new RunnerException(plan, current, "write " + file + ": " + e.getMessage(), 0, null);
+                throw new RunnerException(plan, out.current, "write " + file + ": " + e.getMessage(), 0, null);
             }
             mount(file.toString(), f.target(), null, MS_BIND | MS_RDONLY | MS_NODEV, null, false, false);
         });
@@ -641,7 +628,7 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             set = arena.struct(NativeArena.layout(8).putLong(initSignals()).array());
             info = arena.zeroed(SIGINFO_SIZE);
             emitP("block forwarded signals and SIGCHLD (init)", SIGPROCMASK, new long[] {SIG_BLOCK, set}, 0b10);
-            forkAt = count;
+            forkAt = out.count();
             emit("clone the process (init)", FORK_PROCESS, SIGCHLD, 0);
         }
         int empty = arena.zeroed(8);
@@ -663,7 +650,7 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
                     new long[] {str(candidates.get(i)), argv, envp, i < candidates.size() - 1 ? 1 : 0}, 0b0111);
         }
         if (init) {
-            args[forkAt * ARGS + 1] = count;
+            out.patch(forkAt, 1, out.count());
             // PID 1 keeps nothing of jrun's: the exec-status pipe must close for the parent to see EOF.
             emit("close all fds >= 3 (init)", CLOSE_RANGE, 3, FD_MAX, 0);
             emit("prctl PR_SET_DUMPABLE 0 (init)", PRCTL, PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -696,33 +683,16 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
         return set;
     }
 
-    // Emitting ops. Pointer arguments are arena offsets until the arena is sealed; bit k of
-    // {@code pointers} marks argument k as one.
-
     private long str(String s) {
-        return arena.string(s);
+        return out.str(s);
     }
 
     private void emit(String description, int opcode, long... a) {
-        emitP(description, opcode, a, 0);
+        out.emitP(description, opcode, a, 0);
     }
 
     private void emitP(String description, int opcode, long[] a, int pointers) {
-        if (count == op.length) {
-            op = Arrays.copyOf(op, count * 2);
-            step = Arrays.copyOf(step, count * 2);
-            what = Arrays.copyOf(what, count * 2);
-            args = Arrays.copyOf(args, count * 2 * ARGS);
-            relocate = Arrays.copyOf(relocate, count * 2 * ARGS);
-        }
-        op[count] = opcode;
-        step[count] = current;
-        what[count] = description;
-        for (int k = 0; k < a.length; k++) {
-            args[count * ARGS + k] = a[k];
-            relocate[count * ARGS + k] = (pointers & (1 << k)) != 0;
-        }
-        count++;
+        out.emitP(description, opcode, a, pointers);
     }
 
     /** Locked flags as the kernel reports them for the source's mount (statfs(2)). */
