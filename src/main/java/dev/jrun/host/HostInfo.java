@@ -38,6 +38,12 @@ public record HostInfo(long uid, long gid, String resolvConf, int lastCap, Strin
         return new HostInfo(uid, gid, SmallFile.readOrNull("/etc/resolv.conf"), readLastCap(), release(), libseccompFile());
     }
 
+    /** This process's effective uid, as {@link #current} reads it. */
+    public static long effectiveUid() {
+        String status = SmallFile.readOrNull("/proc/self/status");
+        return status == null ? 0 : effectiveId(status, "\nUid:");
+    }
+
     /** The second number after {@code key}, or 0 (without /proc nothing later can work either). */
     static long effectiveId(String status, String key) {
         int i = status.indexOf(key);

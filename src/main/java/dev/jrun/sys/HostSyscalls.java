@@ -57,4 +57,10 @@ public interface HostSyscalls {
 
     /** This process's {soft, hard} limit of {@code resource} (-1 = RLIM_INFINITY). */
     long[] getrlimit(int resource) throws SyscallException;
+
+    /** openat(AT_FDCWD, path, flags | O_CLOEXEC): a raw fd to hand to a helper (a namespace file, /dev/null). */
+    int open(String path, int flags) throws SyscallException;
+
+    /** memfd_create(MFD_CLOEXEC): an anonymous file, such as a helper's stderr, read back through /proc/self/fd. */
+    int memfd(String name) throws SyscallException;
 }

@@ -185,4 +185,21 @@ public final class LinuxHost implements HostSyscalls {
             return new long[] {m.getLong(0), m.getLong(8)};
         }
     }
+
+    @Override
+    public int open(String path, int flags) throws SyscallException {
+        byte[] p = (path + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Memory m = new Memory(p.length)) {
+            m.write(0, p, 0, p.length);
+            return (int) check(sys(NR.openat(), Linux.AT_FDCWD, Pointer.nativeValue(m), flags | Linux.O_CLOEXEC, 0, 0, 0), "open " + path);
+        }
+    }
+
+    @Override
+    public int memfd(String name) throws SyscallException {
+        try (Memory m = new Memory(name.length() + 1)) {
+            m.setString(0, name);
+            return (int) check(sys(NR.memfdCreate(), Pointer.nativeValue(m), Linux.MFD_CLOEXEC, 0, 0, 0, 0), "memfd_create");
+        }
+    }
 }

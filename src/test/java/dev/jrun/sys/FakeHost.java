@@ -297,4 +297,18 @@ public final class FakeHost implements HostSyscalls {
     public long[] getrlimit(int resource) {
         return new long[] {1024, hardNofile};
     }
+
+    @Override
+    public int open(String path, int flags) {
+        int fd = fd();
+        record("open(" + path + ") = " + fd);
+        return fd;
+    }
+
+    @Override
+    public int memfd(String name) {
+        int fd = fd();
+        record("memfd_create(" + name + ") = " + fd);
+        return fd;
+    }
 }

@@ -55,9 +55,12 @@ public final class RecordingSyscalls implements Syscalls {
         }
     }
 
+    /** read(2) answers EOF: the parent closed the sync pipe (or died). */
+    public boolean readEof;
+
     @Override public long read(int fd, long buf, long count) {
         long r = record("read(" + fd + ", " + count + ")");
-        return r < 0 ? r : count;
+        return r < 0 ? r : readEof ? 0 : count;
     }
     @Override public long write(int fd, long buf, long count) {
         lastWrite = new Pointer(buf).getByteArray(0, (int) count);

@@ -8,6 +8,13 @@ import dev.jrun.net.Nat;
 import dev.jrun.net.NetworkException;
 import dev.jrun.net.PortProxy;
 import dev.jrun.net.Slirp;
+import dev.jrun.ExitCodes;
+import dev.jrun.host.HostInfo;
+import dev.jrun.runner.child.HelperProgram;
+import dev.jrun.spec.Namespace;
+import dev.jrun.sys.Linux;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.Step;
 import dev.jrun.runner.RunnerException;
@@ -86,10 +93,13 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
     private final Run run;
     private final Attempt attempt;
     private final int pid;
+    /** The run's private dir (slirp4netns's API socket); null before the clone or without one. */
+    private final Path privateDir;
     private int index;
     private RunnerException failure;
 
-    private ParentSteps(HostSyscalls host, Plan plan, Phase phase, Run run, Attempt attempt, int pid) {
+    private ParentSteps(HostSyscalls host, Plan plan, Phase phase, Run run, Attempt attempt, int pid, Path privateDir) {
+        this.privateDir = privateDir;
         this.host = host;
         this.plan = plan;
         this.phase = phase;
@@ -102,7 +112,7 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
     public static Run beforeClone(HostSyscalls host, Plan plan) throws RunnerException {
         Run run = new Run();
         try {
-            walk(new ParentSteps(host, plan, Phase.BEFORE_CLONE, run, null, -1), plan, false);
+            walk(new ParentSteps(host, plan, Phase.BEFORE_CLONE, run, null, -1, null), plan, false);
             return run;
         } catch (RunnerException | RuntimeException e) {
             run.close();
@@ -111,8 +121,9 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
     }
 
     /** The parent steps the plan puts between CreateNamespaces and AwaitParent, on the new child {@code pid}. */
-    public static void afterClone(HostSyscalls host, Plan plan, int pid, Run run, Attempt attempt) throws RunnerException {
-        walk(new ParentSteps(host, plan, Phase.AFTER_CLONE, run, attempt, pid), plan, true);
+    public static void afterClone(HostSyscalls host, Plan plan, int pid, Path privateDir, Run run, Attempt attempt)
+            throws RunnerException {
+        walk(new ParentSteps(host, plan, Phase.AFTER_CLONE, run, attempt, pid, privateDir), plan, true);
     }
 
     private static void walk(ParentSteps p, Plan plan, boolean afterClone) throws RunnerException {
@@ -280,16 +291,78 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
         return null;
     }
 
+    /**
+     * The slirp helper against the child's namespaces, forked so that it dies with jrun, and
+     * waited for until it says the namespace is configured (or exits, with its stderr as the
+     * reason). slirp4netns takes the published ports over its API socket after that.
+     */
     @Override
     public Void slirpNetwork(Step.SlirpNetwork s) {
         in(Phase.AFTER_CLONE, s);
+        boolean userns = false;
+        for (Step x : plan.steps()) if (x instanceof Step.CreateNamespaces c) userns = c.namespaces().contains(Namespace.USER);
+        List<Integer> opened = new ArrayList<>();
         try {
-            Slirp helper = Slirp.start(pid, s.ports());
+            String api = privateDir == null ? null : privateDir.resolve("slirp.sock").toString();
+            Slirp.Command cmd = Slirp.command(s.ports(), HostInfo.effectiveUid() == 0, userns, api);
+            int devNull = open(opened, host.open("/dev/null", Linux.O_RDWR));
+            int stderr = open(opened, host.memfd(cmd.kind().program + "-stderr"));
+            int netns = open(opened, host.open("/proc/" + pid + "/ns/net", Linux.O_RDONLY));
+            int[] ready = host.pipe();
+            opened.add(ready[0]);
+            opened.add(ready[1]);
+            List<HelperProgram.Fd> fds = new ArrayList<>(List.of(new HelperProgram.Fd(0, devNull), new HelperProgram.Fd(1, devNull),
+                    new HelperProgram.Fd(2, stderr), new HelperProgram.Fd(Slirp.NETNS_FD, netns),
+                    new HelperProgram.Fd(Slirp.READY_FD, ready[1])));
+            if (userns) fds.add(new HelperProgram.Fd(Slirp.USERNS_FD, open(opened, host.open("/proc/" + pid + "/ns/user", Linux.O_RDONLY))));
+            HelperProcess helper = HelperProcess.start(host, cmd.path(), cmd.argv(), fds);
             attempt.undo.push(helper::close);
+            host.close(ready[1]); // the helper's copy is the only one left: EOF means it is gone
+            opened.remove((Integer) ready[1]);
+            if (!host.pollIn(ready[0], HELPER_READY_MILLIS)) {
+                return fail(cmd.kind().program + " did not configure the container's network within "
+                        + HELPER_READY_MILLIS / 1000 + " s", 0, null);
+            }
+            if (host.read(ready[0], 64).length == 0) {
+                int status = helper.exitStatus();
+                String said = helperStderr(stderr);
+                return fail(cmd.kind().program + " failed (" + describeStatus(status) + ")"
+                        + (said.isEmpty() ? "" : ": " + said), 0, null);
+            }
+            if (cmd.apiSocket() != null) {
+                for (dev.jrun.net.Port p : s.ports()) Slirp.forward(cmd.apiSocket(), p);
+            }
         } catch (NetworkException e) {
             return fail(e.getMessage(), 0, null);
+        } catch (SyscallException e) {
+            return fail(e.what, e.errno, null);
+        } finally {
+            for (int fd : opened) host.close(fd);
         }
         return null;
+    }
+
+    static final long HELPER_READY_MILLIS = 10_000;
+
+    private static int open(List<Integer> opened, int fd) {
+        opened.add(fd);
+        return fd;
+    }
+
+    /** What the helper wrote to its stderr (a memfd), its last lines, trimmed. */
+    private static String helperStderr(int memfd) {
+        try {
+            String text = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/fd/" + memfd)).trim();
+            text = text.replace("\n", "; ");
+            return text.length() > 400 ? "..." + text.substring(text.length() - 400) : text;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String describeStatus(int status) {
+        int code = ExitCodes.ofWaitStatus(status);
+        return code > 128 ? "killed by signal " + (code - 128) : "exit status " + code;
     }
 
     // The supervisor's own steps are not walked here.

@@ -177,7 +177,7 @@ public final class Supervisor {
             pid = (int) r;
             started = pid;
             forwarder.add(pid, withInit);
-            ParentSteps.afterClone(host, plan, pid, steps, made);
+            ParentSteps.afterClone(host, plan, pid, dir, steps, made);
             sync.go();
             ExecWatchdog.Result awaited = execWatchdog.await(sync.statusFd(), pid, stallTimeoutMillis);
             if (awaited != ExecWatchdog.Result.READY) {
