@@ -65,7 +65,7 @@ public final class Slirp {
         String slirp = Helpers.find(Kind.SLIRP4NETNS.program);
         if (slirp != null) {
             String api = ports.isEmpty() ? null : apiSocketPath;
-            return new Command(Kind.SLIRP4NETNS, slirp, slirp4netns(slirp, joinUserns, api), api);
+            return new Command(Kind.SLIRP4NETNS, slirp, slirp4netns(slirp, asRoot, joinUserns, api), api);
         }
         throw new NetworkException("network mode slirp needs pasta or slirp4netns, and neither is on PATH:"
                 + " install the " + Kind.PASTA.debianPackage + " package (pasta) or the " + Kind.SLIRP4NETNS.debianPackage
@@ -105,12 +105,15 @@ public final class Slirp {
     }
 
     /**
-     * slirp4netns configuring the namespace itself, sandboxed and seccomp-filtered as podman runs
-     * it; the port forwards go through its API socket once it is ready.
+     * slirp4netns configuring the namespace itself, seccomp-filtered, and as root sandboxed (its
+     * own mount namespace, pivot_root, no capabilities) as podman runs it: rootless, outside a user
+     * namespace of its own, the sandbox's setegid(0) fails. The port forwards go through its API
+     * socket once it is ready.
      */
-    static List<String> slirp4netns(String path, boolean joinUserns, String apiSocket) {
-        List<String> a = new ArrayList<>(List.of(path, "--configure", "--mtu=" + MTU, "--ready-fd=" + READY_FD,
-                "--enable-sandbox", "--enable-seccomp", "--netns-type=path"));
+    static List<String> slirp4netns(String path, boolean asRoot, boolean joinUserns, String apiSocket) {
+        List<String> a = new ArrayList<>(List.of(path, "--configure", "--mtu=" + MTU, "--ready-fd=" + READY_FD));
+        if (asRoot) a.add("--enable-sandbox");
+        a.addAll(List.of("--enable-seccomp", "--netns-type=path"));
         if (joinUserns) a.add("--userns-path=" + fd(USERNS_FD));
         if (apiSocket != null) a.add("--api-socket=" + apiSocket);
         a.add(fd(NETNS_FD));
