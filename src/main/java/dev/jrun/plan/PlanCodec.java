@@ -26,7 +26,7 @@ public final class PlanCodec {
             NS_ROOT = 7, PROPAGATION = 8, OVERLAY_ROOT = 9, BIND_ROOTFS = 10, HOST_ROOT = 11, MOUNT = 12, SYMLINK = 13,
             CONF_FILE = 14, ENTER_ROOT = 15, RO_ROOT = 16, HOSTNAME = 17, DOMAINNAME = 18, LOOPBACK = 19, CAPABILITIES = 20,
             USER = 21, CHDIR = 22, INIT = 23, EXEC = 24, SUPERVISE = 25, RLIMITS = 26, OOM_SCORE = 27, RESOLVE_ROOT = 28,
-            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35, BOUNDING = 36, LEASE = 37, PORTS = 38, BRIDGE = 39, SLIRP = 40;
+            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35, BOUNDING = 36, LEASE = 37, PORTS = 38, BRIDGE = 39, SLIRP = 40, CHECK_EXEC = 41;
 
     public static byte[] encode(List<Step> steps) {
         Out out = new Out();
@@ -307,6 +307,13 @@ public final class PlanCodec {
             strings(out, x.env());
             strings(out, x.candidates());
             out.writeBoolean(x.terminal());
+            out.writeBoolean(x.detached());
+            return null;
+        }
+
+        public Void checkExecutable(Step.CheckExecutable x) {
+            tag(CHECK_EXEC);
+            strings(out, x.candidates());
             return null;
         }
 
@@ -372,7 +379,8 @@ public final class PlanCodec {
             }
             case CHDIR -> new Step.Chdir(in.readUTF(), at);
             case INIT -> new Step.StartInit(at);
-            case EXEC -> new Step.Exec(strings(in), strings(in), strings(in), in.readBoolean(), at);
+            case EXEC -> new Step.Exec(strings(in), strings(in), strings(in), in.readBoolean(), in.readBoolean(), at);
+            case CHECK_EXEC -> new Step.CheckExecutable(strings(in), at);
             case RLIMITS -> {
                 int n = in.readInt();
                 if (n < 0 || n > 64) throw new IOException("bad rlimit count " + n);

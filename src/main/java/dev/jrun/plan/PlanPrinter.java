@@ -55,6 +55,9 @@ public final class PlanPrinter {
 
         @Override
         public Printed parentDeathSignal(Step.ParentDeathSignal x) {
+            if (x.signal() == 0) {
+                return p("death-signal", "prctl PR_SET_PDEATHSIG 0: a detached container outlives whatever supervises it", "signal", "none");
+            }
             return p("death-signal", "prctl PR_SET_PDEATHSIG " + Signals.name(x.signal()) + ": the container dies with jrun",
                     "signal", Signals.name(x.signal()));
         }
@@ -207,6 +210,7 @@ public final class PlanPrinter {
                 case CONF_FILE -> "conf-file";
                 case VOLUME -> "volume";
                 case HOST_DIR -> "host-dir";
+                case INIT -> "init-binary";
                 default -> "mount";
             };
             return p(kind, sb.toString(), "source", m.source(), "target", m.target(), "fstype", m.fstype(),
@@ -295,8 +299,16 @@ public final class PlanPrinter {
             }
             List<String> more = x.env().isEmpty() ? List.of()
                     : List.of("env " + x.env().stream().map(PlanPrinter::shellQuote).collect(Collectors.joining(" ")));
-            Map<String, Object> f = fields("args", x.args(), "env", x.env(), "candidates", x.candidates(), "terminal", x.terminal());
-            return new Printed("exec", d + "; signals reset, fds >= 3 closed on exec", f, more);
+            Map<String, Object> f = fields("args", x.args(), "env", x.env(), "candidates", x.candidates(), "terminal", x.terminal(),
+                    "detached", x.detached());
+            return new Printed("exec", d + "; signals reset, fds >= 3 closed on exec"
+                    + (x.detached() ? "; stdin /dev/null, stdout and stderr to the container's log" : ""), f, more);
+        }
+
+        @Override
+        public Printed checkExecutable(Step.CheckExecutable x) {
+            return p("check-exec", "faccessat X_OK " + String.join(" ", x.candidates()) + " as execvp would: the init execs the process,"
+                    + " so jrun reports a missing program itself", "candidates", x.candidates());
         }
 
         @Override

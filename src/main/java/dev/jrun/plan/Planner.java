@@ -52,12 +52,17 @@ public final class Planner {
     private final Spec spec;
     private final Function<String, Location> locate;
     private final HostInfo host;
+    private final PlanOptions options;
+    /** A detached container's PID 1 is the static init (bound at /dev/init), which execs the process. */
+    private boolean staticInit;
+    static final String INIT_PATH = "/dev/init";
     private final List<Step> steps = new ArrayList<>();
 
-    private Planner(Spec spec, Function<String, Location> locate, HostInfo host) {
+    private Planner(Spec spec, Function<String, Location> locate, HostInfo host, PlanOptions options) {
         this.spec = spec;
         this.locate = locate;
         this.host = host;
+        this.options = options;
     }
 
     /**
@@ -65,7 +70,11 @@ public final class Planner {
      *               falling back to the nearest ancestor that exists
      */
     public static Plan compile(Spec spec, Function<String, Location> locate, HostInfo host) throws PlanException {
-        Planner p = new Planner(spec, locate, host);
+        return compile(spec, locate, host, PlanOptions.FOREGROUND);
+    }
+
+    public static Plan compile(Spec spec, Function<String, Location> locate, HostInfo host, PlanOptions options) throws PlanException {
+        Planner p = new Planner(spec, locate, host, options);
         p.build();
         return new Plan(spec, List.copyOf(p.steps));
     }
@@ -108,6 +117,8 @@ public final class Planner {
     private void build() throws PlanException {
         Set<Namespace> ns = spec.namespaces();
         chooseNetworkMode();
+        staticInit = options.detached() && options.staticInit() != null && ns.contains(Namespace.PID) && ns.contains(Namespace.MOUNT)
+                && spec.process().init();
         Spec.Network net = spec.network();
         Location netAt = at("/network");
         List<Port> ports = new ArrayList<>();
@@ -159,19 +170,29 @@ public final class Planner {
         Location userAt = user == null ? at("/process") : user.at();
         steps.add(new Step.SetUser(uid, gid, groups, setgroups, userAt));
         steps.add(new Step.SetCapabilities(caps, caps, 0, capsAt));
-        // A credential change clears the parent-death signal (prctl(2)): set it again.
-        steps.add(new Step.ParentDeathSignal(Linux.SIGKILL, userAt));
+        // A credential change clears the parent-death signal (prctl(2)): set it again. A detached
+        // container clears it instead, whether or not the credentials changed: it outlives whatever
+        // supervises it (a SIGKILLed service must not take the containers with it).
+        steps.add(new Step.ParentDeathSignal(options.detached() ? 0 : Linux.SIGKILL, userAt));
         steps.add(new Step.Chdir(proc.cwd(), at("/process/cwd")));
         if (proc.noNewPrivileges()) {
             steps.add(new Step.NoNewPrivileges(atOrDefault("/process/noNewPrivileges")));
             if (seccomp != null) steps.add(seccomp); // the last step before the init and the exec
         }
-        boolean init = ns.contains(Namespace.PID) && proc.init();
+        boolean init = ns.contains(Namespace.PID) && proc.init() && !staticInit;
         if (init) steps.add(new Step.StartInit(at("/process")));
         List<String> env = environment(proc, uid);
-        steps.add(new Step.Exec(proc.args(), env, SearchPath.candidates(proc.args().get(0), SearchPath.in(env)),
-                proc.terminal(), at("/process/args")));
-        steps.add(new Step.Supervise(FORWARDED_SIGNALS, init, at("/process")));
+        List<String> candidates = SearchPath.candidates(proc.args().get(0), SearchPath.in(env));
+        Location argsAt = at("/process/args");
+        if (staticInit) {
+            steps.add(new Step.CheckExecutable(candidates, argsAt));
+            List<String> args = new ArrayList<>(List.of(INIT_PATH, "--"));
+            args.addAll(proc.args());
+            steps.add(new Step.Exec(args, env, List.of(INIT_PATH), false, true, argsAt));
+        } else {
+            steps.add(new Step.Exec(proc.args(), env, candidates, proc.terminal() && !options.detached(), options.detached(), argsAt));
+        }
+        steps.add(new Step.Supervise(options.detached() ? List.of() : FORWARDED_SIGNALS, init, at("/process")));
         if (needsPrivateDir()) steps.add(0, new Step.PrivateDir(containerRootHostUid(maps), spec.rootfs().at()));
     }
 
@@ -256,6 +277,10 @@ public final class Planner {
         int rootEnd = steps.size();
         if (spec.defaultMounts()) addDefaultMounts();
         addDevices();
+        if (staticInit) {
+            steps.add(new Step.Mount(real(options.staticInit()), INIT_PATH, null, MS_BIND | MS_RDONLY | MS_NODEV, null, false,
+                    Purpose.INIT, at("/process/init")));
+        }
         for (int i = 0; i < spec.mounts().size(); i++) addSpecMount(spec.mounts().get(i));
         addConfFiles();
         boolean recursive = host.kernelAtLeast(5, 12);

@@ -113,6 +113,7 @@ public sealed interface Step {
         R setUser(SetUser s);
         R chdir(Chdir s);
         R startInit(StartInit s);
+        R checkExecutable(CheckExecutable s);
         R exec(Exec s);
     }
 
@@ -304,7 +305,7 @@ public sealed interface Step {
         public <R> R accept(ChildVisitor<R> v) { return v.mount(this); }
     }
 
-    enum Purpose { DEFAULT, SPEC_MOUNT, CONF_FILE, VOLUME, DEVICE, HOST_DIR }
+    enum Purpose { DEFAULT, SPEC_MOUNT, CONF_FILE, VOLUME, DEVICE, HOST_DIR, INIT }
 
     /** symlink(2) {@code linkpath -> target} inside the new root (e.g. /dev/ptmx -> pts/ptmx). */
     record Symlink(String target, String linkpath, Location at) implements ChildStep {
@@ -439,11 +440,22 @@ public sealed interface Step {
     }
 
     /**
+     * A detached container's PID 1 is a static init that execs the process itself, so the child
+     * checks first, with execvp(3)'s rules and errors (faccessat X_OK on each candidate), that the
+     * process's program is there and executable: a missing one gets jrun's own one-line error and
+     * exit 125, not an init's message in the log.
+     */
+    record CheckExecutable(List<String> candidates, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.checkExecutable(this); }
+    }
+
+    /**
      * execve(2), trying {@code candidates} in order as execvp(3) would (args[0] looked up in the
      * container's PATH), with the signal mask and dispositions reset, the terminal (when asked for
-     * and jrun has one) as controlling tty, and every fd >= 3 closed on exec.
+     * and jrun has one) as controlling tty, and every fd >= 3 closed on exec. {@code detached}:
+     * stdin is /dev/null and stdout and stderr go to the container's log.
      */
-    record Exec(List<String> args, List<String> env, List<String> candidates, boolean terminal, Location at)
+    record Exec(List<String> args, List<String> env, List<String> candidates, boolean terminal, boolean detached, Location at)
             implements ChildStep {
         public <R> R accept(ChildVisitor<R> v) { return v.exec(this); }
     }

@@ -198,5 +198,10 @@ public final class RunnerException extends Exception {
         @Override public String setCapabilities(Step.SetCapabilities s) { return null; }
         @Override public String dropBoundingSet(Step.DropBoundingSet s) { return null; }
         @Override public String startInit(Step.StartInit s) { return null; }
+        @Override public String checkExecutable(Step.CheckExecutable s) {
+            if (errno == Errno.ENOENT) return "the program is not in the rootfs";
+            if (errno == Errno.EACCES) return "the program is not executable";
+            return null;
+        }
     }
 }

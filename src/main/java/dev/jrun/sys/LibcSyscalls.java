@@ -90,6 +90,7 @@ public final class LibcSyscalls implements Syscalls {
     private int waits;
     private int reaps;
     private int execs;
+    private int checks;
 
     private LibcSyscalls(int nrOffset) {
         this(nrOffset, true, false);
@@ -144,7 +145,7 @@ public final class LibcSyscalls implements Syscalls {
             d.pivotRoot(0, 0); d.chroot(0); d.chdir(0); d.sethostname(0, 0); d.setdomainname(0, 0); d.socket(0, 0, 0);
             d.ioctl(0, 0, 0); d.capset(0, 0); d.setgroups(0, 0); d.setresgid(0, 0, 0); d.setresuid(0, 0, 0); d.setsid();
             d.dup3(0, 0, 0); d.rtSigprocmask(0, 0, 0); d.rtSigaction(0, 0, 0); d.rtSigtimedwait(0, 0, 0); d.futexWait(0); d.clone(0);
-            d.execve(0, 0, 0); d.kill(0, 0); d.waitid(0, 0, 0, 0); d.exitGroup(0);
+            d.execve(0, 0, 0); d.faccessat(0, 0, 0); d.setns(-1, 0); d.fchdir(-1); d.kill(0, 0); d.waitid(0, 0, 0, 0); d.exitGroup(0);
             d.openat2(0, 0, 0, 0); d.statfs(0, 0); d.umask(0); d.seccomp(0, 0, 0); d.mountSetattr(0, 0, 0, 0, 0);
             d.pokeInt(SCRATCH, d.peekInt(SCRATCH) + 1);
             d.overwrite(SCRATCH, 4, SCRATCH + 4, (int) d.peekLong(SCRATCH) & 3);
@@ -205,6 +206,10 @@ public final class LibcSyscalls implements Syscalls {
     @Override public long clone(long flags) { return dry(sys(off + NR.sysClone(), flags, 0, 0, 0, 0, 0), forkAsChild ? 0 : 2); }
     @Override public long execve(long path, long argv, long envp) { return dry(sys(off + NR.execve(), path, argv, envp, 0, 0, 0),
             variant && execs++ == 0 ? -Errno.EACCES : -Errno.ENOENT); }
+    @Override public long faccessat(int dirfd, long path, int mode) { return dry(sys(off + NR.faccessat(), dirfd, path, mode, 0, 0, 0),
+            variant && checks++ == 0 ? -Errno.ENOENT : 0); }
+    @Override public long setns(int fd, int nstype) { return dry(sys(off + NR.setns(), fd, nstype, 0, 0, 0, 0), 0); }
+    @Override public long fchdir(int fd) { return dry(sys(off + NR.fchdir(), fd, 0, 0, 0, 0, 0), 0); }
     @Override public long kill(int pid, int sig) { return dry(sys(off + NR.kill(), pid, sig, 0, 0, 0, 0), 0); }
     @Override public long waitid(int idtype, int id, long infop, int options) {
         long r = sys(off + NR.waitid(), idtype, id, infop, options, 0, 0);

@@ -85,6 +85,13 @@ public interface Syscalls {
 
     long execve(long path, long argv, long envp);
 
+    /** faccessat(2) with the real ids (which the child has made its effective ones by then). */
+    long faccessat(int dirfd, long path, int mode);
+
+    long setns(int fd, int nstype);
+
+    long fchdir(int fd);
+
     long kill(int pid, int sig);
 
     long waitid(int idtype, int id, long infop, int options);

@@ -7,6 +7,7 @@ import dev.jrun.host.HostInfo;
 import dev.jrun.spec.Location;
 import dev.jrun.spec.Namespace;
 import dev.jrun.spec.Spec;
+import dev.jrun.sys.Linux;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -232,5 +233,29 @@ class PlannerTest {
         Step.Exec e = Planner.compile(s, LOCATE, ROOTLESS).stepsOf(Step.Exec.class).get(0);
         assertEquals(List.of("/usr/bin/ls", "./ls", "/bin/ls"), e.candidates(), "an empty entry is the current directory");
         assertEquals(List.of("/bin/sh"), Planner.compile(d, LOCATE, ROOTLESS).stepsOf(Step.Exec.class).get(0).candidates());
+    }
+
+    @Test
+    void aDetachedContainersInitIsTheStaticOneBoundAtDevInitAndItOutlivesItsSupervisor() throws Exception {
+        PlanOptions detached = new PlanOptions(true, "/usr/bin/tini-static");
+        Plan p = Planner.compile(defaults(), LOCATE, ROOTLESS, detached);
+        assertTrue(p.stepsOf(Step.StartInit.class).isEmpty(), "no JVM copy as PID 1");
+        Step.Mount init = p.stepsOf(Step.Mount.class).stream().filter(m -> m.target().equals("/dev/init")).findFirst().orElseThrow();
+        assertEquals("/usr/bin/tini-static", init.source());
+        assertTrue((init.flags() & MountFlags.MS_RDONLY) != 0, "the init is bound read-only");
+        Step.Exec e = p.stepsOf(Step.Exec.class).get(0);
+        assertEquals(List.of("/dev/init", "--"), e.args().subList(0, 2));
+        assertTrue(e.detached());
+        assertFalse(e.terminal());
+        assertEquals(List.of("/bin/sh"), p.stepsOf(Step.CheckExecutable.class).get(0).candidates(),
+                "the process's program is checked before the init would exec it");
+        List<Step.ParentDeathSignal> death = p.stepsOf(Step.ParentDeathSignal.class);
+        assertEquals(0, death.get(death.size() - 1).signal(), "the last death signal is cleared");
+        assertTrue(p.stepsOf(Step.Supervise.class).get(0).signals().isEmpty(), "nothing to forward: no foreground jrun");
+
+        Plan foreground = Planner.compile(defaults(), LOCATE, ROOTLESS);
+        List<Step.ParentDeathSignal> fg = foreground.stepsOf(Step.ParentDeathSignal.class);
+        assertEquals(Linux.SIGKILL, fg.get(fg.size() - 1).signal());
+        assertFalse(foreground.stepsOf(Step.StartInit.class).isEmpty());
     }
 }

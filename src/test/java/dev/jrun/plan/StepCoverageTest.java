@@ -64,7 +64,8 @@ class StepCoverageTest {
                 new Step.SetUser(1000, 100, List.of(5L, 27L), true, AT),
                 new Step.Chdir("/work", AT),
                 new Step.StartInit(AT),
-                new Step.Exec(List.of("ls", "-l"), List.of("PATH=/bin"), List.of("/bin/ls", "./ls"), true, AT),
+                new Step.CheckExecutable(List.of("/bin/ls", "./ls"), AT),
+                new Step.Exec(List.of("ls", "-l"), List.of("PATH=/bin"), List.of("/bin/ls", "./ls"), true, true, AT),
                 new Step.Supervise(List.of(2, 15), true, AT))) {
             m.put(s.getClass(), s);
         }

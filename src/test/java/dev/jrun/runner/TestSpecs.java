@@ -77,6 +77,11 @@ public final class TestSpecs {
         return Planner.compile(spec(), p -> AT, new HostInfo(uid, gid, null));
     }
 
+    /** As {@link #plan(long, long)}, run as {@code options} says (detached, with a static init). */
+    public Plan plan(long uid, long gid, dev.jrun.plan.PlanOptions options) throws PlanException {
+        return Planner.compile(spec(), p -> AT, new HostInfo(uid, gid, null), options);
+    }
+
     public Plan plan() throws PlanException {
         return plan(Ids.uid(), Ids.gid());
     }

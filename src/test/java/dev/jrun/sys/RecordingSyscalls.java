@@ -153,6 +153,9 @@ public final class RecordingSyscalls implements Syscalls {
     @Override public long execve(long path, long argv, long envp) {
         return record("execve(" + str(path) + ", " + strings(argv) + ", " + strings(envp) + ")");
     }
+    @Override public long faccessat(int dirfd, long path, int mode) { return record("faccessat(" + str(path) + ", " + mode + ")"); }
+    @Override public long setns(int fd, int nstype) { return record("setns(" + fd + ", 0x" + Integer.toHexString(nstype) + ")"); }
+    @Override public long fchdir(int fd) { return record("fchdir(" + fd + ")"); }
     @Override public long kill(int pid, int sig) { return record("kill(" + pid + ", " + sig + ")"); }
     @Override public long waitid(int idtype, int id, long infop, int options) {
         String how = (idtype == Linux.P_ALL ? "P_ALL" : idtype == Linux.P_PID ? "P_PID " + id : String.valueOf(idtype))

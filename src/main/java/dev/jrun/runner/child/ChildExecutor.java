@@ -129,6 +129,29 @@ public final class ChildExecutor {
                         r = -Errno.EINVAL; // only a fake returns from a successful execve
                     }
                 }
+                case CHECK_EXEC -> {
+                    r = s.faccessat(AT_FDCWD, a[k], X_OK);
+                    if (r == 0) {
+                        long dir = s.openat(AT_FDCWD, a[k], O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+                        if (dir >= 0) {
+                            s.close((int) dir);
+                            r = -Errno.EACCES; // execve(2) of a directory
+                        }
+                    }
+                    if (r == 0) {
+                        execErr = 0;
+                        i = (int) a[k + 2] - 1; // found: past the other candidates
+                    } else {
+                        if (r == -Errno.EACCES) execErr = Errno.EACCES;
+                        if (a[k + 1] != 0 && (r == -Errno.ENOENT || r == -Errno.ENOTDIR || r == -Errno.EACCES)) {
+                            r = 0;
+                        } else if (execErr != 0 && r == -Errno.ENOENT) {
+                            r = -execErr;
+                        }
+                    }
+                }
+                case SETNS -> r = s.setns((int) a[k], (int) a[k + 1]);
+                case FCHDIR -> r = s.fchdir((int) a[k]);
                 case INIT_LOOP -> {
                     initLoop(s, a[k], a[k + 1], a[k + 2], (int) a[k + 3], pid);
                     return;

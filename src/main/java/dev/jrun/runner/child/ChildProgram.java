@@ -75,6 +75,15 @@ public final class ChildProgram implements AutoCloseable {
     static final int UMASK = 39;
     /** Zero a1 bytes at a0 (raw address), then copy a3 bytes from a2 there: the init's command line. */
     static final int OVERWRITE = 40;
+    /**
+     * Whether a0 would exec (execvp's rules: X_OK and not a directory); a1 = 1 if more candidates
+     * follow, a2 = the op after the last one, where a success jumps.
+     */
+    static final int CHECK_EXEC = 41;
+    /** setns(a0 fd, a1 nstype) */
+    static final int SETNS = 42;
+    /** fchdir(a0) */
+    static final int FCHDIR = 43;
 
     final int[] op;
     final long[] args;

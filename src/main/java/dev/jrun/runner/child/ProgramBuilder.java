@@ -42,9 +42,17 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             long argStart,
             long argLength,
             /** The container's address (a lease's, or slirp's) for {@code ConfFile.ADDRESS}; null without one. */
-            String address) {
+            String address,
+            /** A detached container's stdin (/dev/null) and log (stdout and stderr); -1 in the foreground. */
+            int stdinFd,
+            int logFd) {
         public Setup(int syncFd, int statusFd, int ttyFd, Path privateDir, FaultInjection.Where stall, LockedFlags lockedFlags) {
-            this(syncFd, statusFd, ttyFd, privateDir, stall, lockedFlags, 0, 0, null);
+            this(syncFd, statusFd, ttyFd, privateDir, stall, lockedFlags, 0, 0, null, -1, -1);
+        }
+
+        /** The fds the child keeps open until its exec, whatever their numbers. */
+        int[] kept() {
+            return java.util.stream.IntStream.of(syncFd, statusFd, ttyFd, stdinFd, logFd).filter(fd -> fd >= 0).sorted().toArray();
         }
     }
 
@@ -86,7 +94,7 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
         int[] free = new int[4];
         int fd = 3;
         for (int i = 0; i < free.length; fd++) {
-            if (fd != setup.syncFd() && fd != setup.statusFd() && fd != setup.ttyFd()) free[i++] = fd;
+            if (java.util.Arrays.binarySearch(setup.kept(), fd) < 0) free[i++] = fd;
         }
         rootFd = free[0];
         targetFd = free[1];
@@ -174,10 +182,7 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
     /** Keep only the two sync fds (and a terminal): whatever else the JVM had open is not ours. */
     @Override
     public Void closeInheritedFds(Step.CloseInheritedFds s) {
-        int[] keep = setup.ttyFd() >= 0
-                ? new int[] {setup.syncFd(), setup.statusFd(), setup.ttyFd()}
-                : new int[] {setup.syncFd(), setup.statusFd()};
-        Arrays.sort(keep);
+        int[] keep = setup.kept();
         long from = 3;
         for (int fd : keep) {
             if (fd > from) emit("close inherited fds", CLOSE_RANGE, from, fd - 1, 0);
@@ -620,6 +625,17 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
     }
 
     @Override
+    public Void checkExecutable(Step.CheckExecutable c) {
+        List<String> candidates = c.candidates();
+        int end = out.count() + candidates.size();
+        for (int i = 0; i < candidates.size(); i++) {
+            emitP("check " + candidates.get(i) + " is executable", CHECK_EXEC,
+                    new long[] {str(candidates.get(i)), i < candidates.size() - 1 ? 1 : 0, end}, 0b1);
+        }
+        return null;
+    }
+
+    @Override
     public Void exec(Step.Exec e) {
         int forkAt = -1;
         int set = 0;
@@ -640,6 +656,13 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             emit("setsid", SETSID);
             emit("ioctl TIOCSCTTY", IOCTL, tty, TIOCSCTTY, 0);
             for (int fd = 0; fd < 3; fd++) emit("dup3 terminal to fd " + fd, DUP3, tty, fd);
+        }
+        if (e.detached() && setup.logFd() >= 0) {
+            // stdin /dev/null, stdout and stderr the log; a session of its own, no terminal
+            emit("setsid", SETSID);
+            emit("dup3 /dev/null to fd 0", DUP3, setup.stdinFd(), 0);
+            emit("dup3 the log to fd 1", DUP3, setup.logFd(), 1);
+            emit("dup3 the log to fd 2", DUP3, setup.logFd(), 2);
         }
         emit("mark fds >= 3 close-on-exec", CLOSE_RANGE, 3, FD_MAX, CLOSE_RANGE_CLOEXEC);
         int argv = arena.stringArray(e.args());

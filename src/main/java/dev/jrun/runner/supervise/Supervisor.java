@@ -84,8 +84,25 @@ public final class Supervisor {
         this.initWatchdog = new InitWatchdog(host, clock);
     }
 
+    /**
+     * A detached container's side of the run: its stdin (/dev/null) and log, which the child dups
+     * to 0-2, and who hears of its start (the service, which records the pid in state.json).
+     */
+    public record Detached(int stdinFd, int logFd, Started started) {}
+
+    /** Told the container's pid once its process (or its static init) has exec'd. */
+    @FunctionalInterface
+    public interface Started {
+        void started(int pid);
+    }
+
     /** The process's exit status (128+N if signal N killed it). */
     public int run(Plan plan) throws RunnerException {
+        return run(plan, null);
+    }
+
+    /** As {@link #run(Plan)}; {@code detached} non-null for a container the service supervises. */
+    public int run(Plan plan, Detached detached) throws RunnerException {
         stats.run();
         Path dir = null;
         ParentSteps.Run steps = null;
@@ -95,7 +112,7 @@ public final class Supervisor {
             int stalls = 0;
             int timeouts = 0;
             for (int attempt = 1; attempt <= MAX_ATTEMPTS && timeouts < MAX_TIMEOUTS; attempt++) {
-                Outcome o = attempt(plan, dir, steps);
+                Outcome o = attempt(plan, dir, steps, detached);
                 if (o instanceof Outcome.Exited e) {
                     stats.stallsRecovered(stalls);
                     return e.code();
@@ -140,7 +157,7 @@ public final class Supervisor {
     }
 
     /** One clone, and the container's life if it gets past exec. */
-    private Outcome attempt(Plan plan, Path dir, ParentSteps.Run steps) throws RunnerException {
+    private Outcome attempt(Plan plan, Path dir, ParentSteps.Run steps, Detached detached) throws RunnerException {
         SyncChannel sync = SyncChannel.open(host, plan);
         ParentSteps.Attempt made = new ParentSteps.Attempt();
         boolean withInit = supervise(plan).init();
@@ -155,7 +172,7 @@ public final class Supervisor {
             long t0 = System.nanoTime();
             program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync.childSyncFd(), sync.childStatusFd(),
                     pty == null ? -1 : pty.slave, dir, stall, ProgramBuilder.statfs(plan, host), ARG_AREA[0], ARG_AREA[1],
-                    steps.address()));
+                    steps.address(), detached == null ? -1 : detached.stdinFd(), detached == null ? -1 : detached.logFd()));
             if (debug.program()) System.err.print(program);
             long t1 = System.nanoTime();
             if (debug.timing()) System.err.printf("jrun: timing: build the child program (%d ops) %.1f ms%n", program.size(), (t1 - t0) / 1e6);
@@ -196,6 +213,7 @@ public final class Supervisor {
             faults.pastExec(stall);
             PrivateDir.deleteTree(dir); // nothing refers to it by path now: a SIGKILL of jrun can leave none
             if (tty != null) tty.start();
+            if (detached != null) detached.started().started(pid);
             Outcome o = withInit ? initWatchdog.supervise(pid) : new Outcome.Exited(ExitCodes.ofWaitStatus(host.waitFor(pid)));
             pid = -1; // reaped, by waitFor or by the watchdog
             return o;

@@ -4,6 +4,7 @@ import static dev.jrun.plan.MountFlags.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.jrun.plan.Plan;
+import dev.jrun.plan.PlanOptions;
 import dev.jrun.runner.RunnerException;
 import dev.jrun.runner.TestSpecs;
 import dev.jrun.plan.Step;
@@ -292,7 +293,7 @@ class ChildProgramTest {
         Plan plan = new TestSpecs(rootfs).plan(0, 0);
         try (var scratch = new com.sun.jna.Memory(64);
              ChildProgram p = ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("private"), null,
-                     x -> 0, com.sun.jna.Pointer.nativeValue(scratch), 64, null))) {
+                     x -> 0, com.sun.jna.Pointer.nativeValue(scratch), 64, null, -1, -1))) {
             RecordingSyscalls fake = new RecordingSyscalls();
             fake.cloneResult = 42; // the init's side
             fake.waits.add(new int[] {42, Linux.CLD_EXITED, 0});
@@ -300,5 +301,37 @@ class ChildProgramTest {
             ChildExecutor.run(fake, p);
             assertEquals("jrun-init (64 bytes)", fake.overwritten);
         }
+    }
+
+    @Test
+    void aDetachedProgramChecksTheExecutableAsExecvpWouldAndWritesToItsLog() throws Exception {
+        Plan plan = new TestSpecs(rootfs).args("/bin/sh").plan(0, 0, new PlanOptions(true, "/usr/bin/tini-static"));
+        RecordingSyscalls fake = new RecordingSyscalls();
+        fake.fail("faccessat(\"/bin/sh\"", Errno.ENOENT);
+        try (ChildProgram p = ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("private"), null,
+                path -> MS_NOSUID, 0, 0, null, 20, 21))) {
+            ChildExecutor.run(fake, p);
+        }
+        List<String> calls = fake.calls;
+        assertTrue(calls.contains("faccessat(\"/bin/sh\", 1)"), "no faccessat of /bin/sh");
+        assertFalse(calls.stream().anyMatch(c -> c.startsWith("execve")), "a missing program fails before the init runs");
+        assertTrue(calls.contains("close_range(22, ~0, 0)") || calls.stream().noneMatch(c -> c.startsWith("close_range(20")),
+                "the log and /dev/null survive the closing of inherited fds");
+
+        RecordingSyscalls ok = new RecordingSyscalls().fail("open(\"/bin/sh\"", Errno.ENOTDIR); // a file, not a directory
+        try (ChildProgram p = ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("private"), null,
+                path -> MS_NOSUID, 0, 0, null, 20, 21))) {
+            ChildExecutor.run(ok, p);
+        }
+        int check = ok.calls.indexOf("faccessat(\"/bin/sh\", 1)");
+        int exec = indexOfPrefix(ok.calls, "execve(\"/dev/init\"");
+        assertTrue(check >= 0 && exec > check, "check at " + check + ", exec at " + exec);
+        assertEquals(List.of("dup3(20, 0)", "dup3(21, 1)", "dup3(21, 2)"),
+                ok.calls.subList(exec - 4, exec - 1), "stdin /dev/null, stdout and stderr the log, then close-on-exec");
+    }
+
+    private static int indexOfPrefix(List<String> calls, String prefix) {
+        for (int i = 0; i < calls.size(); i++) if (calls.get(i).startsWith(prefix)) return i;
+        return -1;
     }
 }
