@@ -5,7 +5,7 @@ BUILD := build
 ROOTFS := $(BUILD)/rootfs
 JAR   := target/jrun.jar
 
-.PHONY: all build run test unit rootfs clean lint bench
+.PHONY: all build run test unit rootfs init clean lint bench
 
 all: build
 
@@ -62,6 +62,16 @@ $(ROOTFS)/.ok:
 	 && : > etc/hosts && : > etc/hostname && : > etc/resolv.conf && : > etc/motd && chmod 1777 tmp
 	@chmod -R a+rX $(BUILD)/rootfs.tmp && rm -rf $(ROOTFS) && mv $(BUILD)/rootfs.tmp $(ROOTFS) && touch $@
 
+# A detached container's PID 1: Debian's tini-static (as docker --init binds it), unpacked like
+# busybox, without root. jrun finds it here (host/StaticInit); without it, a JVM copy is the init.
+init: $(BUILD)/tools/tini-static
+$(BUILD)/tools/tini-static:
+	@mkdir -p $(BUILD)/deb $(BUILD)/tools && rm -rf $(BUILD)/tini.tmp
+	@cd $(BUILD)/deb && (ls tini_*.deb >/dev/null 2>&1 || apt-get download tini >/dev/null 2>&1 \
+	   || { [ "$$(id -u)" = 0 ] && apt-get update -qq >/dev/null && apt-get download tini >/dev/null; })
+	@dpkg-deb -x $(BUILD)/deb/tini_*.deb $(BUILD)/tini.tmp && cp $(BUILD)/tini.tmp/usr/bin/tini-static $@ \
+	 && chmod 755 $@ && rm -rf $(BUILD)/tini.tmp
+
 run: build rootfs
 	bin/jrun specs/demo.yaml
 
@@ -70,7 +80,7 @@ unit:
 	mvn -B --no-transfer-progress test -Dgroups='!container'
 
 # Not quiet: CI reads Surefire's summary lines.
-test: build rootfs
+test: build rootfs init
 	mvn -B --no-transfer-progress test
 
 lint: build

@@ -11,7 +11,8 @@ import java.util.Set;
 public final class Main {
     static boolean debug;
     /** The subcommands; bin/jrun repeats them to tell a command from a spec (LauncherTest checks they agree). */
-    static final Set<String> COMMANDS = Set.of("run", "lint", "plan", "schema", "network", "train", "help");
+    static final Set<String> COMMANDS = Set.of("run", "lint", "plan", "schema", "network", "train", "help",
+            "ps", "list", "state", "logs", "kill", "stop", "wait", "rm", "exec", "ns", "service");
 
     private Main() {}
 

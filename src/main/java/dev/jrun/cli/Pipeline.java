@@ -5,6 +5,7 @@ import dev.jrun.host.HostInfo;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.PlanCache;
 import dev.jrun.plan.PlanException;
+import dev.jrun.plan.PlanOptions;
 import dev.jrun.plan.Planner;
 import dev.jrun.plan.Step;
 import dev.jrun.spec.Diagnostic;
@@ -37,7 +38,12 @@ final class Pipeline {
      * don't stop it; any error does.
      */
     static Plan compile(Path file, PrintStream err, int failureCode) throws Failed {
-        return compile(SpecLoader.load(file), HostInfo.current(), err, failureCode);
+        return compile(SpecLoader.load(file), HostInfo.current(), err, failureCode, PlanOptions.FOREGROUND);
+    }
+
+    /** As {@link #compile(Path, PrintStream, int)}, for a run as {@code options} says (detached). */
+    static Plan compile(Path file, PrintStream err, int failureCode, PlanOptions options) throws Failed {
+        return compile(SpecLoader.load(file), HostInfo.current(), err, failureCode, options);
     }
 
     /**
@@ -56,12 +62,13 @@ final class Pipeline {
         PlanCache cache = PlanCache.standard();
         List<Step> steps = cache.get(source);
         if (steps != null) return new Plan(null, steps);
-        Plan plan = compile(SpecLoader.loadCached(file, bytes, SpecCache.standard()), host, err, failureCode);
+        Plan plan = compile(SpecLoader.loadCached(file, bytes, SpecCache.standard()), host, err, failureCode, PlanOptions.FOREGROUND);
         cache.put(source, plan.steps());
         return plan;
     }
 
-    private static Plan compile(SpecLoader.Result r, HostInfo host, PrintStream err, int failureCode) throws Failed {
+    private static Plan compile(SpecLoader.Result r, HostInfo host, PrintStream err, int failureCode, PlanOptions options)
+            throws Failed {
         List<Diagnostic> all = new ArrayList<>(r.diagnostics());
         if (r.spec() != null) all.addAll(Linter.check(r));
         for (Diagnostic d : all) err.println(d);
@@ -69,7 +76,7 @@ final class Pipeline {
             throw new Failed(failureCode, all.stream().anyMatch(d -> d.ruleId().equals("io")));
         }
         try {
-            return Planner.compile(r.spec(), p -> r.tree().locate(p), host);
+            return Planner.compile(r.spec(), p -> r.tree().locate(p), host, options);
         } catch (PlanException e) {
             err.println(e.at() + ": error: " + e.getMessage() + " [plan]");
             throw new Failed(failureCode, false);

@@ -1,6 +1,7 @@
 package dev.jrun.cli;
 
 import dev.jrun.plan.Plan;
+import dev.jrun.plan.PlanOptions;
 import dev.jrun.plan.PlanPrinter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,11 +20,14 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the plan as JSON.")
     boolean json;
 
+    @Option(names = {"-d", "--detach"}, description = "The plan of `jrun run -d`: a static init as PID 1, output to the log.")
+    boolean detach;
+
     @Override
     public Integer call() {
         Plan plan;
         try {
-            plan = Pipeline.compile(spec, System.err, 1);
+            plan = Pipeline.compile(spec, System.err, 1, detach ? DetachedRun.options() : PlanOptions.FOREGROUND);
         } catch (Pipeline.Failed f) {
             return f.io ? 2 : f.exitCode;
         }

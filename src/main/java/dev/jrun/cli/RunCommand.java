@@ -8,18 +8,32 @@ import dev.jrun.runner.Runner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the container a spec describes, in the foreground.",
+        description = {"Run the container a spec describes, in the foreground (or detached, with -d).",
                 "Exits with the process's status (128+N if signal N killed it), or 125 if jrun failed before it ran."},
-        footer = {"", "Example:", "  jrun run specs/demo.yaml     (same as: jrun specs/demo.yaml)"})
+        footer = {"", "Examples:", "  jrun run specs/demo.yaml     (same as: jrun specs/demo.yaml)",
+                "  jrun run -d --name web specs/web.json"})
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", description = "The spec file (.yaml, .yml or .json).")
     Path spec;
 
+    @Option(names = {"-d", "--detach"}, description = {"Start it detached, supervised by this user's jrun service, and print its name.",
+            "Manage it with ps, logs, exec, kill, stop, wait and rm."})
+    boolean detach;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The detached container's name (default: the spec's name).")
+    String name;
+
     @Override
     public Integer call() {
+        if (detach) return DetachedRun.start(spec, name);
+        if (name != null) {
+            System.err.println("jrun run: --name names a detached container: add -d");
+            return ExitCodes.USAGE;
+        }
         return run(spec.toString());
     }
 

@@ -20,8 +20,8 @@ public final class StaticInit {
         List<String> candidates = new ArrayList<>();
         String env = System.getenv("JRUN_INIT");
         if (env != null && !env.isEmpty()) candidates.add(env);
-        String home = System.getProperty("jrun.home");
-        if (home != null) candidates.add(home + "/build/tools/tini-static");
+        java.nio.file.Path mine = JrunHome.tool("tini-static");
+        if (mine != null) candidates.add(mine.toString());
         candidates.addAll(List.of("/usr/bin/tini-static", "/usr/bin/catatonit", "/usr/libexec/podman/catatonit"));
         for (String c : candidates) {
             File f = new File(c);

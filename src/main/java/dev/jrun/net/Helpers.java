@@ -7,9 +7,12 @@ import java.io.File;
 final class Helpers {
     private Helpers() {}
 
-    /** The first executable {@code name} on PATH, or null. */
+    /** The first executable {@code name} on PATH, then among the tools `make` fetched, or null. */
     static String find(String name) {
-        for (String candidate : SearchPath.candidates(name, System.getenv("PATH"))) {
+        java.util.List<String> candidates = new java.util.ArrayList<>(SearchPath.candidates(name, System.getenv("PATH")));
+        java.nio.file.Path mine = dev.jrun.host.JrunHome.tool("bin/" + name);
+        if (mine != null) candidates.add(mine.toString());
+        for (String candidate : candidates) {
             File f = new File(candidate);
             if (f.canExecute() && !f.isDirectory()) return f.getPath();
         }

@@ -1,12 +1,20 @@
 package dev.jrun.plan;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal JSON writer for jrun's machine-readable output ({@code plan --json}, lint formats).
- * Writing is all we need, and databind would cost ~100 ms of class loading on a cold start.
- * Values: null, String, Number, Boolean, Map (insertion order kept), Collection.
+ * A minimal JSON writer for jrun's machine-readable output ({@code plan --json}, lint formats),
+ * and a reader for jrun's own files and messages (state.json, the service's socket), on
+ * jackson-core's streaming parser: databind would cost ~100 ms of class loading on a cold start.
+ * Values: null, String, Long, Double, Boolean, Map (insertion order kept), List.
  */
 public final class Json {
     private Json() {}
@@ -82,5 +90,44 @@ public final class Json {
             }
         }
         sb.append('"');
+    }
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    /** One JSON object; an IOException says what is wrong with it. */
+    public static Map<String, Object> readObject(byte[] json) throws IOException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
+            return object(p);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(e.getOriginalMessage());
+        }
+    }
+
+    private static Map<String, Object> object(JsonParser p) throws IOException {
+        Map<String, Object> o = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String k = p.currentName();
+            o.put(k, value(p, p.nextToken()));
+        }
+        return o;
+    }
+
+    private static Object value(JsonParser p, JsonToken t) throws IOException {
+        if (t == null) throw new IOException("unexpected end of JSON");
+        return switch (t) {
+            case START_OBJECT -> object(p);
+            case START_ARRAY -> {
+                List<Object> l = new ArrayList<>();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) l.add(value(p, e));
+                yield l;
+            }
+            case VALUE_NULL -> null;
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NUMBER_INT -> p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            default -> p.getValueAsString();
+        };
     }
 }

@@ -26,7 +26,7 @@ public final class PlanCodec {
             NS_ROOT = 7, PROPAGATION = 8, OVERLAY_ROOT = 9, BIND_ROOTFS = 10, HOST_ROOT = 11, MOUNT = 12, SYMLINK = 13,
             CONF_FILE = 14, ENTER_ROOT = 15, RO_ROOT = 16, HOSTNAME = 17, DOMAINNAME = 18, LOOPBACK = 19, CAPABILITIES = 20,
             USER = 21, CHDIR = 22, INIT = 23, EXEC = 24, SUPERVISE = 25, RLIMITS = 26, OOM_SCORE = 27, RESOLVE_ROOT = 28,
-            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35, BOUNDING = 36, LEASE = 37, PORTS = 38, BRIDGE = 39, SLIRP = 40, CHECK_EXEC = 41;
+            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35, BOUNDING = 36, LEASE = 37, PORTS = 38, BRIDGE = 39, SLIRP = 40, CHECK_EXEC = 41, OPEN_CONTAINER = 42, JOIN_CONTAINER = 43;
 
     public static byte[] encode(List<Step> steps) {
         Out out = new Out();
@@ -62,9 +62,7 @@ public final class PlanCodec {
 
         public Void createNamespaces(Step.CreateNamespaces x) {
             tag(CREATE_NS);
-            int mask = 0;
-            for (Namespace n : x.namespaces()) mask |= 1 << n.ordinal();
-            out.writeInt(mask);
+            out.writeInt(mask(x.namespaces()));
             return null;
         }
 
@@ -317,6 +315,20 @@ public final class PlanCodec {
             return null;
         }
 
+        public Void openContainer(Step.OpenContainer x) {
+            tag(OPEN_CONTAINER);
+            out.writeUTF(x.name());
+            out.writeInt(x.pid());
+            out.writeLong(x.startTime());
+            return null;
+        }
+
+        public Void joinContainer(Step.JoinContainer x) {
+            tag(JOIN_CONTAINER);
+            out.writeInt(mask(x.namespaces()));
+            return null;
+        }
+
         public Void supervise(Step.Supervise x) {
             tag(SUPERVISE);
             out.writeInt(x.signals().size());
@@ -324,6 +336,18 @@ public final class PlanCodec {
             out.writeBoolean(x.init());
             return null;
         }
+    }
+
+    static int mask(Set<Namespace> namespaces) {
+        int mask = 0;
+        for (Namespace n : namespaces) mask |= 1 << n.ordinal();
+        return mask;
+    }
+
+    static Set<Namespace> namespaces(int mask) {
+        Set<Namespace> ns = EnumSet.noneOf(Namespace.class);
+        for (Namespace x : Namespace.values()) if ((mask & (1 << x.ordinal())) != 0) ns.add(x);
+        return ns;
     }
 
     /** The steps, or throws IOException for anything that is not what {@link #encode} wrote. */
@@ -342,12 +366,9 @@ public final class PlanCodec {
         int kind = in.readByte();
         return switch (kind) {
             case PRIVATE_DIR -> new Step.PrivateDir(in.readLong(), at);
-            case CREATE_NS -> {
-                int mask = in.readInt();
-                Set<Namespace> ns = EnumSet.noneOf(Namespace.class);
-                for (Namespace x : Namespace.values()) if ((mask & (1 << x.ordinal())) != 0) ns.add(x);
-                yield new Step.CreateNamespaces(ns, at);
-            }
+            case CREATE_NS -> new Step.CreateNamespaces(namespaces(in.readInt()), at);
+            case OPEN_CONTAINER -> new Step.OpenContainer(in.readUTF(), in.readInt(), in.readLong(), at);
+            case JOIN_CONTAINER -> new Step.JoinContainer(namespaces(in.readInt()), at);
             case CLOSE_FDS -> new Step.CloseInheritedFds(at);
             case DEATH_SIGNAL -> new Step.ParentDeathSignal(in.readInt(), at);
             case ID_MAPS -> new Step.WriteIdMaps(idLines(in), idLines(in), in.readBoolean(), at);

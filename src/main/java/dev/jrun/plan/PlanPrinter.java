@@ -314,9 +314,24 @@ public final class PlanPrinter {
         @Override
         public Printed supervise(Step.Supervise x) {
             String sigs = x.signals().stream().map(Signals::name).collect(Collectors.joining(" "));
-            return p("supervise", "forward " + sigs + " to the " + (x.init() ? "init" : "process")
-                    + ", wait, exit with its status (128+N for signal N)", "signals", x.signals().stream().map(Signals::name).toList(),
-                    "init", x.init());
+            String d = x.signals().isEmpty()
+                    ? "wait for the " + (x.init() ? "init" : "process") + " and record its status (detached: no signal of jrun's is its)"
+                    : "forward " + sigs + " to the " + (x.init() ? "init" : "process") + ", wait, exit with its status (128+N for signal N)";
+            return p("supervise", d, "signals", x.signals().stream().map(Signals::name).toList(), "init", x.init());
+        }
+
+        @Override
+        public Printed openContainer(Step.OpenContainer x) {
+            return p("open-container", "pidfd_open " + x.pid() + " (container " + x.name() + ", checked: started at " + x.startTime()
+                    + "), open /proc/" + x.pid() + "/root", "name", x.name(), "pid", x.pid(), "startTime", x.startTime());
+        }
+
+        @Override
+        public Printed joinContainer(Step.JoinContainer x) {
+            String flags = x.namespaces().stream().map(n -> "CLONE_NEW" + (n == Namespace.MOUNT ? "NS" : n.name()))
+                    .collect(Collectors.joining("|"));
+            return p("join", "setns(pidfd, " + flags + "): the container's namespaces, user first and mount last; then its root"
+                    + " (fchdir, chroot .)", "namespaces", x.namespaces().stream().map(Namespace::specName).toList());
         }
     };
 

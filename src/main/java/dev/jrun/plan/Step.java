@@ -79,6 +79,7 @@ public sealed interface Step {
         R publishPorts(PublishPorts s);
         R bridgeNetwork(BridgeNetwork s);
         R slirpNetwork(SlirpNetwork s);
+        R openContainer(OpenContainer s);
         R supervise(Supervise s);
     }
 
@@ -114,6 +115,7 @@ public sealed interface Step {
         R chdir(Chdir s);
         R startInit(StartInit s);
         R checkExecutable(CheckExecutable s);
+        R joinContainer(JoinContainer s);
         R exec(Exec s);
     }
 
@@ -437,6 +439,26 @@ public sealed interface Step {
      */
     record StartInit(Location at) implements ChildStep {
         public <R> R accept(ChildVisitor<R> v) { return v.startInit(this); }
+    }
+
+    /**
+     * {@code jrun exec}, before the clone: a pidfd of detached container {@code name}'s init, checked
+     * to be the process that started at {@code startTime} (a pidfd names one process for good, so
+     * nothing after can join a later one with the pid), and an O_PATH fd of its root
+     * (/proc/PID/root).
+     */
+    record OpenContainer(String name, int pid, long startTime, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.openContainer(this); }
+    }
+
+    /**
+     * {@code jrun exec}: setns(pidfd, every namespace of the container) in one call, which the
+     * kernel (5.8+) orders itself, the user namespace first (the caller must be single-threaded:
+     * the raw-cloned child is) and the mount namespace last; then the container's root (fchdir to
+     * the root fd, chroot "."), which for a container that chroots is below its mount namespace's.
+     */
+    record JoinContainer(Set<Namespace> namespaces, Location at) implements ChildStep {
+        public <R> R accept(ChildVisitor<R> v) { return v.joinContainer(this); }
     }
 
     /**

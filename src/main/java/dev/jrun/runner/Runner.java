@@ -27,11 +27,32 @@ public final class Runner {
 
     /** With shared counters (the stress bench) and, in tests only, injected faults. */
     public Runner(RunOptions options, RunnerStats stats, FaultInjection faults) {
+        this(options, stats, faults, SignalForwarder.process(), true);
+    }
+
+    private final boolean foreground;
+
+    private Runner(RunOptions options, RunnerStats stats, FaultInjection faults, SignalForwarder forwarder, boolean foreground) {
         this.options = options;
         this.stats = stats;
+        this.foreground = foreground;
         this.supervisor = new Supervisor(LinuxHost.INSTANCE, Clock.SYSTEM, options.stallTimeoutMillis(), options.tempBase(),
-                stats, SignalForwarder.process(), faults, Rehearsal::rehearse,
+                stats, forwarder, faults, Rehearsal::rehearse,
                 new Supervisor.Debug(options.debugProgram(), options.debugTiming()));
+    }
+
+    /**
+     * The service's runner: its containers are nobody's foreground, so no signal jrun's service
+     * receives is passed to them (a SIGTERM to the service ends the service, not the containers).
+     */
+    public static Runner forService(RunOptions options) {
+        return new Runner(options, new RunnerStats(), FaultInjection.NONE, SignalForwarder.unconnected(), false);
+    }
+
+    /** Runs a detached plan until its container ends: the exit status. */
+    public int runDetached(Plan plan, Supervisor.Detached detached) throws RunnerException {
+        Rehearsal.warmUp();
+        return supervisor.run(plan, detached);
     }
 
     /**

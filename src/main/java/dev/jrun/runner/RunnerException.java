@@ -198,6 +198,14 @@ public final class RunnerException extends Exception {
         @Override public String setCapabilities(Step.SetCapabilities s) { return null; }
         @Override public String dropBoundingSet(Step.DropBoundingSet s) { return null; }
         @Override public String startInit(Step.StartInit s) { return null; }
+        @Override public String joinContainer(Step.JoinContainer s) {
+            if (errno == Errno.EPERM) return "jrun exec must run as the user who started the container";
+            if (errno == Errno.EINVAL) return "joining namespaces by pidfd needs Linux 5.8 or later";
+            return null;
+        }
+        @Override public String openContainer(Step.OpenContainer s) {
+            return errno == Errno.ESRCH ? "the container stopped meanwhile" : null;
+        }
         @Override public String checkExecutable(Step.CheckExecutable s) {
             if (errno == Errno.ENOENT) return "the program is not in the rootfs";
             if (errno == Errno.EACCES) return "the program is not executable";

@@ -58,9 +58,12 @@ public interface HostSyscalls {
     /** This process's {soft, hard} limit of {@code resource} (-1 = RLIM_INFINITY). */
     long[] getrlimit(int resource) throws SyscallException;
 
-    /** openat(AT_FDCWD, path, flags | O_CLOEXEC): a raw fd to hand to a helper (a namespace file, /dev/null). */
+    /** openat(AT_FDCWD, path, flags | O_CLOEXEC, 0600): a raw fd to hand to a child (a namespace file, /dev/null, a log). */
     int open(String path, int flags) throws SyscallException;
 
     /** memfd_create(MFD_CLOEXEC): an anonymous file, such as a helper's stderr, read back through /proc/self/fd. */
     int memfd(String name) throws SyscallException;
+
+    /** pidfd_send_signal(2): a signal to the process the pidfd names, never to a later one with its pid. */
+    void pidfdSendSignal(int pidfd, int sig) throws SyscallException;
 }

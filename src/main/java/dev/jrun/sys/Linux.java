@@ -18,7 +18,7 @@ public final class Linux {
             int setresuid, int setresgid, int setsid, int capset, int prctl, int rtSigaction,
             int rtSigprocmask, int rtSigtimedwait, int closeRange, int getpid, int futex, int pidfdOpen,
             int openat2, int umask, int seccomp, int mountSetattr, int prlimit64,
-            int memfdCreate, int faccessat, int bind, int sendto, int recvfrom, int setsockopt, int setns, int fchdir) {
+            int memfdCreate, int faccessat, int bind, int sendto, int recvfrom, int setsockopt, int setns, int fchdir, int pidfdSendSignal) {
 
         static Nr forArch(String arch) {
             return switch (arch) {
@@ -26,12 +26,12 @@ public final class Linux {
                         80, 161, 258, 257, 266, 165, 166, 155, 137, 170, 171, 116, 117, 119, 112, 126, 157,
                         13, 14, 128, 436, 39, 202, 434,
                         437, 95, 317, 442, 302,
-                        319, 269, 49, 44, 45, 54, 308, 81);
+                        319, 269, 49, 44, 45, 54, 308, 81, 424);
                 case "aarch64" -> new Nr(63, 64, 57, 59, 73, 24, 29, 198, 220, 221, 94, 260, 95, 129,
                         49, 51, 34, 56, 36, 40, 39, 41, 43, 161, 162, 159, 147, 149, 157, 91, 167,
                         134, 135, 137, 436, 172, 98, 434,
                         437, 166, 277, 442, 261,
-                        279, 48, 200, 206, 207, 208, 268, 50);
+                        279, 48, 200, 206, 207, 208, 268, 50, 424);
                 default -> null;
             };
         }
@@ -45,6 +45,7 @@ public final class Linux {
     public static final int O_WRONLY = 1;
     public static final int O_RDWR = 2;
     public static final int O_CREAT = 0100;
+    public static final int O_APPEND = 02000;
     public static final int O_NOCTTY = 0400;
     public static final int O_NOFOLLOW = 0400000;
     public static final int O_CLOEXEC = 02000000;

@@ -191,7 +191,7 @@ public final class LinuxHost implements HostSyscalls {
         byte[] p = (path + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try (Memory m = new Memory(p.length)) {
             m.write(0, p, 0, p.length);
-            return (int) check(sys(NR.openat(), Linux.AT_FDCWD, Pointer.nativeValue(m), flags | Linux.O_CLOEXEC, 0, 0, 0), "open " + path);
+            return (int) check(sys(NR.openat(), Linux.AT_FDCWD, Pointer.nativeValue(m), flags | Linux.O_CLOEXEC, 0600, 0, 0), "open " + path);
         }
     }
 
@@ -201,5 +201,10 @@ public final class LinuxHost implements HostSyscalls {
             m.setString(0, name);
             return (int) check(sys(NR.memfdCreate(), Pointer.nativeValue(m), Linux.MFD_CLOEXEC, 0, 0, 0, 0), "memfd_create");
         }
+    }
+
+    @Override
+    public void pidfdSendSignal(int pidfd, int sig) throws SyscallException {
+        check(sys(NR.pidfdSendSignal(), pidfd, sig, 0, 0, 0, 0), "pidfd_send_signal");
     }
 }

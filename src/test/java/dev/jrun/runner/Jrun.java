@@ -57,6 +57,13 @@ final class Jrun {
             cp.add(to.toString());
         }
         classpath = String.join(":", cp);
+        // The tools `make` fetched (the static init, the slirp helpers), where JrunHome finds them:
+        // lib/0-classes is one level below the copy's home, as target/classes is in a checkout.
+        Path tools = Path.of(System.getProperty("jrun.repo", "."), "build/tools");
+        if (Files.isDirectory(tools)) {
+            Files.createDirectories(home.resolve("build"));
+            sh(List.of("cp", "-a", tools.toString(), home.resolve("build/tools").toString()));
+        }
         Path built = Path.of(System.getProperty("jrun.repo", "."), "build/rootfs");
         assumeTrue(Files.isExecutable(built.resolve("bin/busybox")), "no test rootfs at " + built + ": run make rootfs");
         if (sh(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "test", "-x",
@@ -185,6 +192,41 @@ final class Jrun {
             throw new AssertionError("jrun did not finish in 30 s:\n" + Files.readString(dir.resolve("err")));
         }
         return new Result(p.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")));
+    }
+
+    private static int cliRuns;
+
+    /**
+     * Runs {@code jrun ARGS...} (any command) in {@code dir} as {@code mode}, with {@code env} added;
+     * its output in files of its own, so that calls may overlap.
+     */
+    static Result cli(Mode mode, Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        int n;
+        synchronized (Jrun.class) {
+            n = cliRuns++;
+        }
+        List<String> cmd = new ArrayList<>();
+        if (mode == Mode.ROOTLESS) cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions());
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"), "-cp", classpath, "dev.jrun.cli.Main"));
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve("cli-" + n + ".out");
+        Path err = dir.resolve("cli-" + n + ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("XDG_CACHE_HOME", dir.resolve("tmp").toString());
+        pb.environment().remove("XDG_RUNTIME_DIR");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("jrun " + String.join(" ", args) + " did not finish in 60 s:\n" + Files.readString(err));
+        }
+        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+        return r;
     }
 
     static Result run(Mode mode, Path dir, String yaml) throws IOException, InterruptedException {

@@ -311,4 +311,9 @@ public final class FakeHost implements HostSyscalls {
         record("memfd_create(" + name + ") = " + fd);
         return fd;
     }
+
+    @Override
+    public void pidfdSendSignal(int pidfd, int sig) {
+        record("pidfd_send_signal(" + pidfd + ", " + sig + ")");
+    }
 }

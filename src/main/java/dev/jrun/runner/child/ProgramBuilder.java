@@ -45,14 +45,18 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
             String address,
             /** A detached container's stdin (/dev/null) and log (stdout and stderr); -1 in the foreground. */
             int stdinFd,
-            int logFd) {
+            int logFd,
+            /** jrun exec: the container init's pidfd and its root's O_PATH fd (OpenContainer); -1 otherwise. */
+            int joinPidfd,
+            int joinRootFd) {
         public Setup(int syncFd, int statusFd, int ttyFd, Path privateDir, FaultInjection.Where stall, LockedFlags lockedFlags) {
-            this(syncFd, statusFd, ttyFd, privateDir, stall, lockedFlags, 0, 0, null, -1, -1);
+            this(syncFd, statusFd, ttyFd, privateDir, stall, lockedFlags, 0, 0, null, -1, -1, -1, -1);
         }
 
         /** The fds the child keeps open until its exec, whatever their numbers. */
         int[] kept() {
-            return java.util.stream.IntStream.of(syncFd, statusFd, ttyFd, stdinFd, logFd).filter(fd -> fd >= 0).sorted().toArray();
+            return java.util.stream.IntStream.of(syncFd, statusFd, ttyFd, stdinFd, logFd, joinPidfd, joinRootFd).filter(fd -> fd >= 0)
+                    .sorted().toArray();
         }
     }
 
@@ -621,6 +625,18 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
     @Override
     public Void startInit(Step.StartInit s) {
         init = true;
+        return null;
+    }
+
+    @Override
+    public Void joinContainer(Step.JoinContainer j) {
+        long flags = 0;
+        for (dev.jrun.spec.Namespace n : j.namespaces()) flags |= n.cloneFlag;
+        emit("setns(pidfd) into the container's namespaces", SETNS, setup.joinPidfd(), flags);
+        emit("fchdir to the container's root", FCHDIR, setup.joinRootFd());
+        emitP("chroot . (the container's root)", CHROOT, new long[] {str(".")}, 0b1);
+        emit("close the pidfd", CLOSE, setup.joinPidfd());
+        emit("close the root fd", CLOSE, setup.joinRootFd());
         return null;
     }
 

@@ -52,6 +52,17 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
         private Ipv4 address;
         private PortProxy proxy;
         private boolean forwarding;
+        private int joinPidfd = -1;
+        private int joinRootFd = -1;
+
+        /** jrun exec: the container's pidfd and root fd (OpenContainer), -1 otherwise. */
+        public int joinPidfd() {
+            return joinPidfd;
+        }
+
+        public int joinRootFd() {
+            return joinRootFd;
+        }
 
         /** The container's address (leased, or slirp's), for the generated /etc/hosts; null without one. */
         public String address() {
@@ -200,6 +211,32 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
             }
         } catch (NetworkException e) {
             return fail(e.getMessage(), 0, null);
+        }
+        return null;
+    }
+
+    @Override
+    public Void openContainer(Step.OpenContainer s) {
+        in(Phase.BEFORE_CLONE, s);
+        int pidfd;
+        try {
+            pidfd = host.pidfdOpen(s.pid());
+        } catch (SyscallException e) {
+            return fail("pidfd_open " + s.pid() + " (container " + s.name() + ")", e.errno, null);
+        }
+        run.undo.push(() -> host.close(pidfd));
+        dev.jrun.sys.ProcStat p = host.stat(s.pid());
+        if (p == null || p.startTime() != s.startTime() || p.zombie()) {
+            return fail("container " + s.name() + " is not running (its init, pid " + s.pid() + ", has exited)", 0, null);
+        }
+        try {
+            int root = host.open("/proc/" + s.pid() + "/root", Linux.O_PATH | Linux.O_DIRECTORY);
+            run.undo.push(() -> host.close(root));
+            run.joinPidfd = pidfd;
+            run.joinRootFd = root;
+        } catch (SyscallException e) {
+            return fail("open /proc/" + s.pid() + "/root (container " + s.name() + ")", e.errno,
+                    e.errno == Errno.EACCES ? "jrun exec must run as the user who started the container" : null);
         }
         return null;
     }

@@ -1,13 +1,11 @@
 package dev.jrun.runner.state;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import dev.jrun.host.SmallFile;
 import dev.jrun.plan.Json;
 import dev.jrun.sys.ProcStat;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
@@ -16,35 +14,65 @@ import java.util.Map;
 /**
  * A detached container's {@code state.json}, OCI-style ({@code ociVersion, id, status, pid,
  * bundle, annotations}) plus what jrun needs: when it was made, its spec, its init's start time
- * (so that a later process with the pid is not taken for it), its exit code once known, and the
- * jrun service that supervises it. The status written here is only what was last known: the
- * real one comes from the process ({@link #status}), so it is never stale, also after the
- * supervisor was SIGKILLed or /run was cleared.
+ * and the boot it ran in (so that a later process with the same pid is never taken for it), its
+ * exit code once known, and the service that supervises it. The status written here is only what
+ * was last known: {@link #status} asks the process, so it is never stale, also after the service
+ * was SIGKILLed.
+ *
+ * <p>Runs in: any jrun command and the service.
  */
-public record ContainerState(String id, String status, int pid, long initStart, String created, String spec,
-        String bundle, Integer exitCode, String supervisor, Map<String, String> annotations) {
+public record ContainerState(String id, String written, int pid, long initStart, String bootId, String created,
+        String spec, String bundle, Integer exitCode, int supervisorPid, long supervisorStart,
+        Map<String, String> annotations) {
 
     public static final String CREATED = "created";
     public static final String RUNNING = "running";
     public static final String STOPPED = "stopped";
 
-    /** The status as the process tells it now: running while its init lives, else stopped. */
-    public String status() {
-        if (pid <= 0) return CREATED;
-        ProcStat p = ProcStat.read("/proc/" + pid + "/stat");
-        boolean alive = p != null && p.startTime() == initStart && !p.zombie();
-        return alive ? RUNNING : STOPPED;
+    /** A new container: no process yet. */
+    public static ContainerState created(String id, String spec, String bundle, String created) {
+        return new ContainerState(id, CREATED, 0, 0, currentBootId(), created, spec, bundle, null, 0, 0, Map.of());
     }
 
-    /** Whether the status was last written as stopped with a code, or the process is gone and no one recorded one. */
+    /** This boot's id (/proc/sys/kernel/random/boot_id): a pid and start time mean nothing across boots. */
+    static String currentBootId() {
+        String b = SmallFile.readOrNull("/proc/sys/kernel/random/boot_id");
+        return b == null ? "" : b.trim();
+    }
+
+    /** The status as the process tells it now: running while its init lives, else stopped (or created). */
+    public String status() {
+        if (pid <= 0) return STOPPED.equals(written) ? STOPPED : CREATED;
+        return alive(pid, initStart) && currentBootId().equals(bootId) ? RUNNING : STOPPED;
+    }
+
+    /** Whether {@code pid} is the process that started at {@code start} and has not exited. */
+    static boolean alive(int pid, long start) {
+        ProcStat p = ProcStat.read("/proc/" + pid + "/stat");
+        return p != null && p.startTime() == start && !p.zombie();
+    }
+
+    /** Whether the service that supervises this container is still there. */
+    public boolean supervised() {
+        return supervisorPid > 0 && alive(supervisorPid, supervisorStart);
+    }
+
+    /** Stopped, and no one recorded how (its supervisor was killed, or is still reaping it). */
     public boolean exitUnknown() {
         return STOPPED.equals(status()) && exitCode == null;
     }
 
-    public ContainerState stopped(Integer code) {
-        return new ContainerState(id, STOPPED, pid, initStart, created, spec, bundle, code, supervisor, annotations);
+    public ContainerState running(int pid, long initStart, int supervisorPid, long supervisorStart) {
+        return new ContainerState(id, RUNNING, pid, initStart, bootId, created, spec, bundle, null, supervisorPid,
+                supervisorStart, annotations);
     }
 
+    public ContainerState stopped(Integer code) {
+        return new ContainerState(id, STOPPED, pid, initStart, bootId, created, spec, bundle, code, supervisorPid,
+                supervisorStart, annotations);
+    }
+
+    /** What `jrun state` prints: the status is the live one. */
     public Map<String, Object> toJson() {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("ociVersion", "1.2.0");
@@ -55,46 +83,44 @@ public record ContainerState(String id, String status, int pid, long initStart, 
         o.put("annotations", annotations);
         o.put("created", created);
         o.put("spec", spec);
-        o.put("initStartTime", initStart);
         o.put("exitCode", exitCode);
-        o.put("supervisor", supervisor);
+        o.put("initStartTime", initStart);
+        o.put("bootId", bootId);
+        o.put("supervisorPid", supervisorPid);
+        o.put("supervisorStartTime", supervisorStart);
         return o;
     }
 
     /** Written whole to a temp file and renamed: a reader never sees half of one. */
     public void write(Path dir) throws IOException {
         Map<String, Object> o = toJson();
-        o.put("status", status); // what was known when written; readers ask the process
+        o.put("status", written); // what was known when written; readers ask the process
         Path tmp = Files.createTempFile(dir, ".state", ".json");
-        Files.writeString(tmp, Json.write(o) + "\n");
-        Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.writeString(tmp, Json.write(o) + "\n");
+            Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
+    /** The state in {@code dir}; NoSuchFileException when there is none. */
     public static ContainerState read(Path dir) throws IOException {
-        byte[] bytes = Files.readAllBytes(dir.resolve("state.json"));
-        Map<String, Object> o = new LinkedHashMap<>();
-        Map<String, String> annotations = new LinkedHashMap<>();
-        try (JsonParser p = new JsonFactory().createParser(bytes)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String k = p.currentName();
-                JsonToken t = p.nextToken();
-                if (k.equals("annotations") && t == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String ak = p.currentName();
-                        p.nextToken();
-                        annotations.put(ak, p.getValueAsString());
-                    }
-                } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                } else {
-                    o.put(k, t == JsonToken.VALUE_NULL ? null : t.isNumeric() ? (Object) p.getLongValue() : p.getValueAsString());
-                }
-            }
+        Path file = dir.resolve("state.json");
+        Map<String, Object> o;
+        try {
+            o = Json.readObject(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage() + " (remove the folder " + dir + " if jrun did not write it)");
         }
-        return new ContainerState(str(o, "id"), str(o, "status"), (int) num(o, "pid"), num(o, "initStartTime"), str(o, "created"),
-                str(o, "spec"), str(o, "bundle"), o.get("exitCode") == null ? null : (int) num(o, "exitCode"), str(o, "supervisor"),
-                annotations);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (o.get("annotations") instanceof Map<?, ?> a) a.forEach((k, v) -> annotations.put(k.toString(), String.valueOf(v)));
+        return new ContainerState(str(o, "id"), str(o, "status"), (int) num(o, "pid"), num(o, "initStartTime"),
+                str(o, "bootId"), str(o, "created"), str(o, "spec"), str(o, "bundle"),
+                o.get("exitCode") == null ? null : (int) num(o, "exitCode"), (int) num(o, "supervisorPid"),
+                num(o, "supervisorStartTime"), annotations);
     }
 
     private static String str(Map<String, Object> o, String k) {
@@ -103,11 +129,6 @@ public record ContainerState(String id, String status, int pid, long initStart, 
     }
 
     private static long num(Map<String, Object> o, String k) {
-        Object v = o.get(k);
-        return v instanceof Long l ? l : v == null ? 0 : Long.parseLong(v.toString());
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return o.get(k) instanceof Number n ? n.longValue() : 0;
     }
 }

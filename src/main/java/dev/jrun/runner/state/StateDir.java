@@ -15,14 +15,20 @@ import java.util.List;
  * symlink, as under setpriv, which sets no runtime dir). Names are unique per user.
  */
 public final class StateDir {
+    /** A container folder's files: its state, its compiled plan (PlanCodec), its output. */
+    public static final String STATE = "state.json";
+    public static final String PLAN = "plan";
+    public static final String LOG = "log";
+
     private final Path root;
 
     private StateDir(Path root) {
         this.root = root;
     }
 
-    public static StateDir of(Path root) {
-        return new StateDir(root);
+    /** A given folder (JRUN_STATE_DIR), made 0700 if missing. */
+    public static StateDir at(Path root) throws IOException {
+        return create(root.toAbsolutePath());
     }
 
     /** This user's. */

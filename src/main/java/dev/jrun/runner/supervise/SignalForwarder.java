@@ -24,6 +24,11 @@ public final class SignalForwarder {
         this.host = host;
     }
 
+    /** A forwarder no signal handler feeds: the service's, whose containers are not its foreground. */
+    public static SignalForwarder unconnected() {
+        return new SignalForwarder(LinuxHost.INSTANCE);
+    }
+
     /** The one forwarder jrun's signal handlers feed (signals are the whole process's). */
     public static SignalForwarder process() {
         return PROCESS;

@@ -172,7 +172,8 @@ public final class Supervisor {
             long t0 = System.nanoTime();
             program = ProgramBuilder.build(plan, new ProgramBuilder.Setup(sync.childSyncFd(), sync.childStatusFd(),
                     pty == null ? -1 : pty.slave, dir, stall, ProgramBuilder.statfs(plan, host), ARG_AREA[0], ARG_AREA[1],
-                    steps.address(), detached == null ? -1 : detached.stdinFd(), detached == null ? -1 : detached.logFd()));
+                    steps.address(), detached == null ? -1 : detached.stdinFd(), detached == null ? -1 : detached.logFd(),
+                    steps.joinPidfd(), steps.joinRootFd()));
             if (debug.program()) System.err.print(program);
             long t1 = System.nanoTime();
             if (debug.timing()) System.err.printf("jrun: timing: build the child program (%d ops) %.1f ms%n", program.size(), (t1 - t0) / 1e6);

@@ -293,7 +293,7 @@ class ChildProgramTest {
         Plan plan = new TestSpecs(rootfs).plan(0, 0);
         try (var scratch = new com.sun.jna.Memory(64);
              ChildProgram p = ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("private"), null,
-                     x -> 0, com.sun.jna.Pointer.nativeValue(scratch), 64, null, -1, -1))) {
+                     x -> 0, com.sun.jna.Pointer.nativeValue(scratch), 64, null, -1, -1, -1, -1))) {
             RecordingSyscalls fake = new RecordingSyscalls();
             fake.cloneResult = 42; // the init's side
             fake.waits.add(new int[] {42, Linux.CLD_EXITED, 0});
@@ -309,7 +309,7 @@ class ChildProgramTest {
         RecordingSyscalls fake = new RecordingSyscalls();
         fake.fail("faccessat(\"/bin/sh\"", Errno.ENOENT);
         try (ChildProgram p = ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("private"), null,
-                path -> MS_NOSUID, 0, 0, null, 20, 21))) {
+                path -> MS_NOSUID, 0, 0, null, 20, 21, -1, -1))) {
             ChildExecutor.run(fake, p);
         }
         List<String> calls = fake.calls;
@@ -320,7 +320,7 @@ class ChildProgramTest {
 
         RecordingSyscalls ok = new RecordingSyscalls().fail("open(\"/bin/sh\"", Errno.ENOTDIR); // a file, not a directory
         try (ChildProgram p = ProgramBuilder.build(plan, new ProgramBuilder.Setup(SYNC, STATUS, -1, tmp.resolve("private"), null,
-                path -> MS_NOSUID, 0, 0, null, 20, 21))) {
+                path -> MS_NOSUID, 0, 0, null, 20, 21, -1, -1))) {
             ChildExecutor.run(ok, p);
         }
         int check = ok.calls.indexOf("faccessat(\"/bin/sh\", 1)");

@@ -1,0 +1,241 @@
+package dev.jrun.runner;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.jrun.runner.Jrun.Mode;
+import dev.jrun.runner.Jrun.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Detached containers, root and rootless, through the real CLI: each test has a state folder of
+ * its own (JRUN_STATE_DIR), hence a service of its own, which must be gone, like every container,
+ * mount and private dir, when the test ends.
+ */
+@Tag("container")
+class DetachedTest {
+    private Path dir;
+    private Mode mode;
+    private Map<String, String> env;
+    private Set<String> mountsBefore;
+
+    private void setUp(Mode m) throws Exception {
+        mode = m;
+        dir = Jrun.workdir();
+        env = Map.of("JRUN_STATE_DIR", dir.resolve("state").toString(), "JRUN_TEST_MARKER", "jrun-dt-" + UUID.randomUUID());
+        mountsBefore = Jrun.hostMounts();
+    }
+
+    private Result jrun(String... args) throws Exception {
+        return Jrun.cli(mode, dir, env, args);
+    }
+
+    private Path spec(String name, String extra, String... args) throws Exception {
+        StringBuilder b = new StringBuilder("version: 1\nname: " + name + "\nhostname: " + name + "-host\n");
+        b.append("rootfs:\n  path: ").append(Jrun.rootfs()).append('\n').append(extra);
+        b.append("process:\n  args: [");
+        for (int i = 0; i < args.length; i++) b.append(i > 0 ? ", " : "").append(Jrun.yamlString(args[i]));
+        b.append("]\n");
+        Path f = dir.resolve(name + ".yaml");
+        Files.writeString(f, b.toString());
+        return f;
+    }
+
+    private static int number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static Map<String, String> namespaces(String pid) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc", pid, "ns"))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String n = p.getFileName().toString();
+                if (!n.endsWith("_for_children")) out.put(n, Files.readSymbolicLink(p).toString());
+            }
+        }
+        return out;
+    }
+
+    /** The containers' inits and the service are gone, and so is everything else a run leaves. */
+    @AfterEach
+    void nothingIsLeft() throws Exception {
+        if (dir == null) return;
+        List<String> problems = new ArrayList<>();
+        Path state = dir.resolve("state");
+        if (Files.isDirectory(state)) {
+            try (Stream<Path> s = Files.list(state)) {
+                for (Path c : (Iterable<Path>) s::iterator) {
+                    if (!Files.isRegularFile(c.resolve("state.json"))) continue;
+                    problems.add("state folder " + c.getFileName() + " left");
+                    String json = Files.readString(c.resolve("state.json"));
+                    int pid = number(json, "pid");
+                    if (pid > 0 && Files.exists(Path.of("/proc/" + pid))) Jrun.sh(List.of("kill", "-9", Integer.toString(pid)));
+                }
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<Long> service = Jrun.processesWith(env.get("JRUN_TEST_MARKER"));
+        while (!service.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            service = Jrun.processesWith(env.get("JRUN_TEST_MARKER"));
+        }
+        if (!service.isEmpty()) {
+            problems.add("the service (" + service + ") did not exit on its own");
+            for (long pid : service) Jrun.sh(List.of("kill", "-9", Long.toString(pid)));
+        }
+        if (Files.exists(state.resolve("service.sock"))) problems.add("the service's socket is left");
+        if (!Jrun.privateDirs(dir).isEmpty()) problems.add("private dirs left: " + Jrun.privateDirs(dir));
+        Set<String> mounts = Jrun.hostMounts();
+        mounts.removeAll(mountsBefore);
+        if (!mounts.isEmpty()) problems.add("mounts left: " + mounts);
+        Jrun.deleteTree(dir);
+        assertEquals(List.of(), problems);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aDetachedContainerRunsIsJoinedByExecAndIsRemoved(Mode m) throws Exception {
+        setUp(m);
+        Path spec = spec("life", "", "/bin/sleep", "1000");
+        Result run = jrun("run", "-d", spec.toString());
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("life\n", run.out());
+
+        Result ps = jrun("ps");
+        assertTrue(ps.out().lines().anyMatch(l -> l.startsWith("life ") && l.contains(" running ")), ps.toString());
+        Result host = jrun("exec", "life", "--", "hostname");
+        assertEquals(0, host.exit(), host.toString());
+        assertEquals("life-host\n", host.out());
+
+        int pid = number(jrun("state", "life").out(), "pid");
+        Result ns = jrun("exec", "life", "--", "/bin/sh", "-c",
+                "for f in /proc/self/ns/*; do case $f in *_for_children) ;; *) echo ${f##*/} $(readlink $f) ;; esac; done");
+        Map<String, String> joined = new TreeMap<>();
+        ns.out().lines().forEach(l -> joined.put(l.split(" ")[0], l.split(" ")[1]));
+        assertEquals(namespaces(Integer.toString(pid)), joined, "exec's namespaces are the container's");
+        assertNotEquals(namespaces("self").get("mnt"), joined.get("mnt"));
+
+        assertEquals(0, jrun("kill", "life", "TERM").exit());
+        Result waited = jrun("wait", "life");
+        assertEquals("143\n", waited.out(), waited.toString());
+        assertEquals(143, waited.exit());
+        assertTrue(jrun("ps", "-a").out().contains("stopped (143)"));
+        Result rm = jrun("rm", "life");
+        assertEquals(0, rm.exit(), rm.toString());
+        assertFalse(Files.exists(dir.resolve("state/life")));
+        assertFalse(Files.exists(Path.of("/proc/" + pid)), "the init is gone");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aSigkilledServiceLeavesItsContainersRunningAndManageable(Mode m) throws Exception {
+        setUp(m);
+        assertEquals(0, jrun("run", "-d", spec("one", "", "/bin/sleep", "1000").toString()).exit());
+        assertEquals(0, jrun("run", "-d", spec("two", "", "/bin/sleep", "1000").toString()).exit());
+        String state = jrun("state", "one").out();
+        int service = number(state, "supervisorPid");
+        assertEquals(0, Jrun.sh(List.of("kill", "-9", Integer.toString(service))));
+        while (Files.exists(Path.of("/proc/" + service))) Thread.sleep(20);
+
+        Result ps = jrun("ps");
+        assertEquals(2, ps.out().lines().filter(l -> l.contains(" running ")).count(), ps.toString());
+        assertEquals("one-host\n", jrun("exec", "one", "--", "hostname").out());
+        Result stop = jrun("stop", "-t", "2", "one");
+        assertEquals(0, stop.exit(), stop.toString());
+        Result waited = jrun("wait", "one");
+        assertEquals(125, waited.exit(), waited.toString());
+        assertTrue(waited.err().contains("exit status is unknown"), waited.toString());
+        assertTrue(jrun("ps", "-a").out().contains("unknown"));
+        assertEquals(0, jrun("rm", "one").exit());
+        Result rm = jrun("rm", "-f", "two");
+        assertEquals(0, rm.exit(), rm.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void fiftyDetachedContainersStartedAndRemovedLeaveNothing(Mode m) throws Exception {
+        setUp(m);
+        Path spec = spec("many", "", "/bin/sleep", "1000");
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try {
+            for (int round = 0; round < 5; round++) {
+                List<Future<Result>> started = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    String name = "c" + round + "-" + i;
+                    names.add(name);
+                    started.add(pool.submit(() -> jrun("run", "-d", "--name", name, spec.toString())));
+                }
+                for (Future<Result> f : started) assertEquals(0, f.get().exit(), f.get().toString());
+                assertEquals(10, jrun("ps").out().lines().filter(l -> l.contains(" running ")).count());
+                List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                rm.addAll(names);
+                Result r = jrun(rm.toArray(new String[0]));
+                assertEquals(0, r.exit(), r.toString());
+                assertEquals(1, jrun("ps", "-a").out().lines().count(), "only the header");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void badRequestsAreOneLineErrors(Mode m) throws Exception {
+        setUp(m);
+        Path spec = spec("bad", "", "/bin/sleep", "1000");
+        assertEquals(0, jrun("run", "-d", spec.toString()).exit());
+        Result clash = jrun("run", "-d", spec.toString());
+        assertEquals(125, clash.exit());
+        assertTrue(clash.err().contains("a container named bad exists (running)") && clash.err().contains("jrun rm -f bad"), clash.toString());
+
+        Result noCmd = jrun("exec", "bad");
+        assertEquals(125, noCmd.exit());
+        assertTrue(noCmd.err().contains("name the command to run in bad"), noCmd.toString());
+        Result user = jrun("exec", "-u", "4242", "bad", "--", "id");
+        assertEquals(125, user.exit());
+        assertTrue(user.err().contains("user 4242 is not mapped"), user.toString());
+        Result none = jrun("exec", "nosuch", "--", "true");
+        assertEquals(125, none.exit());
+        assertTrue(none.err().contains("there is no container named nosuch"), none.toString());
+        Result missing = jrun("exec", "bad", "--", "/no/such/program");
+        assertEquals(125, missing.exit());
+        assertTrue(missing.err().contains("/no/such/program") && missing.err().contains("ENOENT"), missing.toString());
+
+        Result running = jrun("rm", "bad");
+        assertEquals(125, running.exit());
+        assertTrue(running.err().contains("is running: 'jrun stop bad' first, or rm -f"), running.toString());
+        assertEquals(0, jrun("stop", "-t", "0", "bad").exit());
+        Result stopped = jrun("exec", "bad", "--", "true");
+        assertEquals(125, stopped.exit());
+        assertTrue(stopped.err().contains("container bad is not running (stopped"), stopped.toString());
+        assertEquals(0, jrun("rm", "bad").exit());
+
+        // A program that is not there: jrun's own error, before the init would have run it; no folder stays.
+        Result noProgram = jrun("run", "-d", spec("gone", "", "/bin/not-here").toString());
+        assertEquals(125, noProgram.exit());
+        assertTrue(noProgram.err().contains("/bin/not-here") && noProgram.err().contains("ENOENT"), noProgram.toString());
+        assertFalse(Files.exists(dir.resolve("state/gone")));
+        Result dirProgram = jrun("run", "-d", spec("adir", "", "/etc").toString());
+        assertEquals(125, dirProgram.exit());
+        assertTrue(dirProgram.err().contains("EACCES"), dirProgram.toString());
+    }
+}
