@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         subcommands = {RunCommand.class, LintCommand.class, PlanCommand.class, SchemaCommand.class, NetworkCommand.class,
                 ContainerCommands.Ps.class, ContainerCommands.State.class, ContainerCommands.Logs.class,
                 ContainerCommands.Kill.class, ContainerCommands.Stop.class, ContainerCommands.Wait.class,
-                ContainerCommands.Rm.class, ContainerCommands.ServiceCmd.class, ExecCommand.class,
+                ContainerCommands.Rm.class, ContainerCommands.ServiceCmd.class, ExecCommand.class, NsCommand.class,
                 TrainCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  jrun specs/demo.yaml            run a container in the foreground",

@@ -66,4 +66,10 @@ public interface HostSyscalls {
 
     /** pidfd_send_signal(2): a signal to the process the pidfd names, never to a later one with its pid. */
     void pidfdSendSignal(int pidfd, int sig) throws SyscallException;
+
+    /** mount(2) MS_BIND of {@code source} onto {@code target} (ns persist: an nsfs file onto a file). */
+    void bindMount(String source, String target) throws SyscallException;
+
+    /** umount2(2) with MNT_DETACH. */
+    void detach(String target) throws SyscallException;
 }

@@ -207,4 +207,26 @@ public final class LinuxHost implements HostSyscalls {
     public void pidfdSendSignal(int pidfd, int sig) throws SyscallException {
         check(sys(NR.pidfdSendSignal(), pidfd, sig, 0, 0, 0, 0), "pidfd_send_signal");
     }
+
+    @Override
+    public void bindMount(String source, String target) throws SyscallException {
+        try (Memory src = cString(source); Memory dst = cString(target)) {
+            check(sys(NR.mount(), Pointer.nativeValue(src), Pointer.nativeValue(dst), 0, dev.jrun.plan.MountFlags.MS_BIND, 0, 0),
+                    "mount --bind " + source + " " + target);
+        }
+    }
+
+    @Override
+    public void detach(String target) throws SyscallException {
+        try (Memory dst = cString(target)) {
+            check(sys(NR.umount2(), Pointer.nativeValue(dst), Linux.MNT_DETACH, 0, 0, 0, 0), "umount " + target);
+        }
+    }
+
+    private static Memory cString(String s) {
+        byte[] b = (s + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Memory m = new Memory(b.length);
+        m.write(0, b, 0, b.length);
+        return m;
+    }
 }

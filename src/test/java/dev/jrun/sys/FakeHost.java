@@ -316,4 +316,14 @@ public final class FakeHost implements HostSyscalls {
     public void pidfdSendSignal(int pidfd, int sig) {
         record("pidfd_send_signal(" + pidfd + ", " + sig + ")");
     }
+
+    @Override
+    public void bindMount(String source, String target) {
+        record("mount --bind " + source + " " + target);
+    }
+
+    @Override
+    public void detach(String target) {
+        record("umount -l " + target);
+    }
 }
