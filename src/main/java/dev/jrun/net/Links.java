@@ -129,6 +129,18 @@ public final class Links implements AutoCloseable {
     }
 
     /**
+     * A second (third...) interface of a running container ({@code jrun network connect}): its
+     * address and up, no default route — the container keeps the one it has.
+     */
+    public static void addInNetns(String netnsFile, String ifname, Cidr address) throws NetlinkException, SyscallException {
+        try (Links in = openIn(netnsFile)) {
+            int dev = in.index(ifname);
+            in.nl.request(seq -> RtNetlink.newAddress(seq, dev, address, address.broadcast()), "RTM_NEWADDR " + address + " dev " + ifname);
+            in.nl.request(seq -> RtNetlink.setUp(seq, dev, true), "RTM_NEWLINK " + ifname + " up");
+        }
+    }
+
+    /**
      * The container side: lo up; {@code ifname} gets {@code address} (with its subnet's
      * broadcast) and goes up; the default route goes via {@code gateway} on it. In this order
      * because a route via a gateway needs its device up and the gateway on one of its subnets

@@ -20,6 +20,24 @@ public final class Nat {
         return "jrun_" + bridge.replaceAll("[^A-Za-z0-9_]", "_");
     }
 
+    /**
+     * The lease hooks that keep the rule exactly while the bridge has leases: added with the
+     * first, removed with the last (a reclaimed lease counts); none when {@code enabled} is false.
+     */
+    public static Leases.Hooks hooks(String bridge, Cidr subnet, boolean enabled) {
+        return new Leases.Hooks() {
+            @Override
+            public void first() throws NetworkException {
+                if (enabled) add(bridge, subnet);
+            }
+
+            @Override
+            public void last() throws NetworkException {
+                if (enabled) remove(bridge);
+            }
+        };
+    }
+
     public static void add(String bridge, Cidr subnet) throws NetworkException {
         String t = table(bridge);
         nft(List.of("-f", "-"), "add table ip " + t + "\ndelete table ip " + t + "\ntable ip " + t + " {\n"

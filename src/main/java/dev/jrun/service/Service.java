@@ -1,6 +1,14 @@
 package dev.jrun.service;
 
 import dev.jrun.ExitCodes;
+import dev.jrun.net.Cidr;
+import dev.jrun.net.Ipv4;
+import dev.jrun.net.Leases;
+import dev.jrun.net.Links;
+import dev.jrun.net.Nat;
+import dev.jrun.net.NetworkException;
+import dev.jrun.net.RtNetlink;
+import dev.jrun.sys.NetlinkException;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.PlanCodec;
 import dev.jrun.plan.Step;
@@ -55,7 +63,7 @@ public final class Service {
     private final Runner runner;
     private final int selfPid;
     private final long selfStart;
-    private final Map<String, Thread> containers = new ConcurrentHashMap<>();
+    private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long lastActivity = System.nanoTime();
 
@@ -133,6 +141,19 @@ public final class Service {
         String op = String.valueOf(request.get("op"));
         return switch (op) {
             case "ping" -> Map.of("ok", true, "pid", selfPid);
+            case "connect", "disconnect" -> {
+                String theirs = String.valueOf(request.get("netns"));
+                if (!theirs.equals(ServiceClient.netns("self"))) {
+                    yield error("this user's jrun service runs in network namespace " + ServiceClient.netns("self")
+                            + ", this command in " + theirs + ": run it where the container was started", ExitCodes.FAILED);
+                }
+                Container c = containers.get(String.valueOf(request.get("name")));
+                if (c == null || c.current == null) {
+                    yield error("container " + request.get("name") + " is not running under this service", ExitCodes.FAILED);
+                }
+                String bridge = String.valueOf(request.get("bridge"));
+                yield op.equals("connect") ? c.connect(bridge, String.valueOf(request.get("subnet"))) : c.disconnect(bridge);
+            }
             case "run" -> {
                 // The container's network namespace is the service's: a client in another one
                 // (a test's `unshare --net`) would get its bridge and addresses in the wrong place.
@@ -165,13 +186,12 @@ public final class Service {
         } catch (IOException e) {
             return error("container " + name + ": " + e.getMessage(), ExitCodes.FAILED);
         }
-        if (containers.putIfAbsent(name, Thread.currentThread()) != null) {
+        CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
+        Container container = new Container(name, dir, plan, created, reply);
+        if (containers.putIfAbsent(name, container) != null) {
             return error("container " + name + " is already running", ExitCodes.FAILED);
         }
-        CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
-        Thread t = new Thread(new Container(name, dir, plan, created, reply), "jrun-container-" + name);
-        containers.put(name, t);
-        t.start();
+        new Thread(container, "jrun-container-" + name).start();
         try {
             return reply.get();
         } catch (InterruptedException | ExecutionException e) {
@@ -187,6 +207,93 @@ public final class Service {
         private final ContainerState created;
         private final CompletableFuture<Map<String, Object>> reply;
         private volatile ContainerState current;
+        /** What `network connect` added, undone by disconnect or when the container ends. */
+        private final List<Attachment> attachments = new java.util.ArrayList<>();
+
+        /** One more interface: a veth from {@code bridge} into the container, with a leased address. */
+        private record Attachment(String bridge, String veth, String ifname, Leases.Lease lease) {
+            void undo() {
+                try (Links l = Links.open()) {
+                    l.deleteLink(veth);
+                } catch (NetlinkException e) {
+                    System.err.println("jrun service: removing " + veth + ": " + e.getMessage());
+                }
+                try {
+                    lease.close();
+                } catch (NetworkException e) {
+                    System.err.println("jrun service: releasing " + lease.address() + ": " + e.getMessage());
+                }
+            }
+        }
+
+        synchronized Map<String, Object> connect(String bridge, String subnetText) {
+            for (Attachment a : attachments) {
+                if (a.bridge().equals(bridge)) return error("container " + name + " is on bridge " + bridge + " already (" + a.ifname() + ")",
+                        ExitCodes.FAILED);
+            }
+            Cidr subnet;
+            try {
+                subnet = Cidr.parse(subnetText);
+            } catch (IllegalArgumentException e) {
+                return error("--subnet " + subnetText + ": " + e.getMessage(), ExitCodes.USAGE);
+            }
+            int pid = current.pid();
+            String netns = "/proc/" + pid + "/ns/net";
+            Leases.Lease lease = null;
+            String veth = null;
+            try {
+                lease = Leases.acquire(bridge, subnet, null, Nat.hooks(bridge, subnet, true));
+                Ipv4 gateway = Leases.gateway(subnet);
+                String ifname;
+                try (Links in = Links.openIn(netns)) {
+                    int n = 0;
+                    while (in.linkExists("eth" + n)) n++;
+                    ifname = "eth" + n;
+                }
+                veth = Links.vethName(bridge + "/" + lease.address());
+                try (Links links = Links.open()) {
+                    links.ensureBridge(bridge, new Cidr(gateway, subnet.prefix()));
+                    links.createVeth(veth, RtNetlink.NetnsRef.pid(pid), ifname);
+                    links.attach(veth, bridge);
+                }
+                Cidr address = new Cidr(lease.address(), subnet.prefix());
+                Links.addInNetns(netns, ifname, address);
+                attachments.add(new Attachment(bridge, veth, ifname, lease));
+                return Map.of("ok", true, "ifname", ifname, "address", address.toString());
+            } catch (NetworkException | NetlinkException | SyscallException | RuntimeException e) {
+                if (veth != null) {
+                    try (Links l = Links.open()) {
+                        l.deleteLink(veth);
+                    } catch (NetlinkException ignored) {
+                        // the error below says what failed
+                    }
+                }
+                if (lease != null) {
+                    try {
+                        lease.close();
+                    } catch (NetworkException ignored) {
+                        // as above
+                    }
+                }
+                return error("connecting " + name + " to " + bridge + ": " + e.getMessage(), ExitCodes.FAILED);
+            }
+        }
+
+        synchronized Map<String, Object> disconnect(String bridge) {
+            for (Attachment a : attachments) {
+                if (a.bridge().equals(bridge)) {
+                    attachments.remove(a);
+                    a.undo();
+                    return Map.of("ok", true, "ifname", a.ifname());
+                }
+            }
+            return error("container " + name + " was not connected to " + bridge + " by jrun network connect", ExitCodes.FAILED);
+        }
+
+        private synchronized void detachAll() {
+            for (Attachment a : attachments) a.undo();
+            attachments.clear();
+        }
 
         Container(String name, Path dir, Plan plan, ContainerState created, CompletableFuture<Map<String, Object>> reply) {
             this.name = name;
@@ -216,6 +323,7 @@ public final class Service {
             } catch (SyscallException | RuntimeException e) {
                 if (!reply.isDone()) reply.complete(error("container " + name + ": " + e.getMessage(), ExitCodes.FAILED));
             } finally {
+                detachAll();
                 host.close(devNull);
                 host.close(log);
                 containers.remove(name);

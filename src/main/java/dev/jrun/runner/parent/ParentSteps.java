@@ -170,17 +170,7 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
     public Void leaseAddress(Step.LeaseAddress s) {
         in(Phase.BEFORE_CLONE, s);
         Cidr subnet = Cidr.parse(s.subnet());
-        Leases.Hooks nat = !s.nat() ? NO_NAT : new Leases.Hooks() {
-            @Override
-            public void first() throws NetworkException {
-                Nat.add(s.bridge(), subnet);
-            }
-
-            @Override
-            public void last() throws NetworkException {
-                Nat.remove(s.bridge());
-            }
-        };
+        Leases.Hooks nat = Nat.hooks(s.bridge(), subnet, s.nat());
         try {
             Leases.Lease lease = Leases.acquire(s.bridge(), subnet, s.pinned() == null ? null : Ipv4.parse(s.pinned()), nat);
             run.address = lease.address();
@@ -190,14 +180,6 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
         }
         return null;
     }
-
-    private static final Leases.Hooks NO_NAT = new Leases.Hooks() {
-        @Override
-        public void first() {}
-
-        @Override
-        public void last() {}
-    };
 
     @Override
     public Void publishPorts(Step.PublishPorts s) {
