@@ -53,6 +53,14 @@ public final class Findings {
         return source == SourceMap.NONE || source.key(pointer) != null;
     }
 
+    /**
+     * Whether the author set this key: written in the source, or, in a spec built in code (where
+     * {@link #written} holds for every key), holding other than its default.
+     */
+    public boolean given(String pointer, boolean isDefault) {
+        return source == SourceMap.NONE ? !isDefault : source.key(pointer) != null;
+    }
+
     /** {@code at} may be in another file than the spec: a seccomp profile's findings point into the profile. */
     public void error(Location at, String message) {
         out.add(Diagnostic.error(at, ruleId, message));

@@ -36,7 +36,7 @@ public final class RuleDocs {
         m.put("schema-unknown-key", "every key is one the format defines (with a \"did you mean\")");
         m.put("schema-required", "required keys are present (version, name, rootfs, process, process.args, ...)");
         m.put("schema-type", "every value has the type the format says");
-        m.put("schema-enum", "values from a fixed set (namespaces, network.mode, version) are in it");
+        m.put("schema-enum", "values from a fixed set (namespaces, network.mode and rootless, version) are in it");
         m.put("schema-pattern", "strings match their pattern (name, hostname, env names without \"=\")");
         m.put("schema-range", "numbers, strings and lists are within their bounds");
         m.put("schema-unique", "lists of unique items (namespaces) hold no duplicates");

@@ -4,6 +4,7 @@ import static dev.jrun.spec.Diagnostic.Severity.ERROR;
 import static dev.jrun.spec.Diagnostic.Severity.WARNING;
 
 import dev.jrun.security.SeccompProfile;
+import dev.jrun.spec.Spec;
 import java.util.List;
 
 /** Every semantic rule, in the order the README lists them. Ids are stable: CI configs name them. */
@@ -55,6 +56,37 @@ public final class Rules {
             Rule.of("network-net", ERROR,
                     "an explicit network.mode none, bridge or slirp has a \"net\" namespace; host has none",
                     NamespaceRules::networkModeMatchesNet),
+            Rule.of("network-host", WARNING,
+                    "network.mode is not host, with which the container shares the host's network and reaches its"
+                            + " loopback services",
+                    NetworkRules::hostNetwork),
+            Rule.of("network-unused", WARNING,
+                    "network.bridge, subnet, address and nat are given only with mode bridge, and dns not with mode none"
+                            + " (loopback only)",
+                    NetworkRules::unused),
+            Rule.of("network-bridge", ERROR,
+                    "network.bridge is a Linux interface name: 1 to 15 bytes, not . or .., without /, :, % or white space",
+                    NetworkRules::bridgeName),
+            Rule.of("network-subnet", ERROR,
+                    "network.subnet is an IPv4 CIDR with a prefix from /8 to /30 and its host bits zero",
+                    NetworkRules::subnet),
+            Rule.of("network-address", ERROR,
+                    "network.address is an IPv4 address inside the subnet, and not its network, gateway (the first host)"
+                            + " or broadcast address",
+                    NetworkRules::address),
+            Rule.of("network-rootless", ERROR,
+                    "network.rootless, the fallback of a bridge spec run without root, is given only with mode bridge",
+                    NetworkRules::rootless),
+            Rule.of(Spec.Port.RULE_ID, ERROR,
+                    "network.ports entries are [hostIp:]hostPort:containerPort[/tcp|/udp] with ports 1 to 65535 and an"
+                            + " IPv4 hostIp, publish each host port once, and come with mode bridge or slirp",
+                    NetworkRules::ports),
+            Rule.of("network-dns", ERROR,
+                    "network.dns entries are IPv4 addresses", NetworkRules::dns),
+            Rule.of("network-dns-loopback", WARNING,
+                    "network.dns has no loopback address (127.x) with mode bridge or slirp: in the container's own"
+                            + " network namespace no resolver answers there",
+                    NetworkRules::dnsLoopback),
             Rule.of("init-pid", WARNING,
                     "an explicit process.init: true comes with a \"pid\" namespace (the init only runs as PID 1)",
                     NamespaceRules::initNeedsPid),

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -27,6 +28,8 @@ final class ModelBuilder {
     private static final long MAX_MAJOR = 4095;
     private static final long MAX_MINOR = 1048575;
     private static final Pattern UMASK = Pattern.compile("0?[0-7]{1,3}");
+    private static final int MAX_PORT = 65535;
+    private static final String PORT_RULE = Spec.Port.RULE_ID;
 
     private final SourceTree tree;
     private final Path file;
@@ -291,13 +294,96 @@ final class ModelBuilder {
         if (n == null) return new Spec.Network(Spec.NetworkMode.NONE, rootAt);
         Node.Mapping m = mapping(n, "/network");
         if (m == null) return null;
-        String mode = optString(m, "/network", "mode", "none");
+        Spec.NetworkMode mode = m.get("mode") == null
+                ? Spec.NetworkMode.NONE
+                : networkMode(m.get("mode"), "/network/mode", EnumSet.allOf(Spec.NetworkMode.class));
+        String bridge = optString(m, "/network", "bridge", Spec.Network.DEFAULT_BRIDGE);
+        String subnet = optString(m, "/network", "subnet", Spec.Network.DEFAULT_SUBNET);
+        String address = optString(m, "/network", "address", null);
+        boolean nat = optBool(m, "/network", "nat", true);
+        // Only slirp needs no root, so only slirp can stand in for a bridge.
+        Spec.NetworkMode rootless = m.get("rootless") == null
+                ? null
+                : networkMode(m.get("rootless"), "/network/rootless", EnumSet.of(Spec.NetworkMode.SLIRP));
+        List<Spec.Port> ports = ports(m.get("ports"));
+        // Absent is null, "not given"; [] is a list, and says "no nameservers".
+        List<String> dns = m.get("dns") == null ? null : strings(m.get("dns"), "/network/dns");
         if (mode == null) return null;
-        for (Spec.NetworkMode nm : Spec.NetworkMode.values()) {
-            if (nm.name().equalsIgnoreCase(mode)) return new Spec.Network(nm, m.at());
+        return new Spec.Network(mode, bridge, subnet, address, nat, rootless, ports, dns, m.at());
+    }
+
+    /** A mode's name as the spec writes it: the enum's name in lower case, as the schema lists them. */
+    private Spec.NetworkMode networkMode(Node n, String ptr, Set<Spec.NetworkMode> allowed) {
+        String s = string(n, ptr);
+        if (s == null) return null;
+        List<String> names = new ArrayList<>();
+        for (Spec.NetworkMode mode : allowed) {
+            String name = mode.name().toLowerCase(Locale.ROOT);
+            if (name.equals(s)) return mode;
+            names.add(name);
         }
-        out.add(Diagnostic.error(tree.locate("/network/mode"), "schema-enum",
-                "network.mode: " + DidYouMean.quote(mode) + " is not one of none, host, bridge, slirp"));
+        out.add(Diagnostic.error(tree.locate(ptr), "schema-enum",
+                SourceTree.humanPath(ptr) + ": " + DidYouMean.quote(s) + " is not one of " + String.join(", ", names)));
+        return null;
+    }
+
+    /**
+     * network.ports, each {@code [hostIp:]hostPort:containerPort[/tcp|/udp]}. What cannot become a
+     * {@link Spec.Port} (the shape, the numbers, the protocol) is reported here, under lint's rule
+     * id for ports: it is the same mistake lint's network-port finds in the rest (the host
+     * address, a port published twice, the mode), and a user looks it up under one name.
+     */
+    private List<Spec.Port> ports(Node n) {
+        List<Spec.Port> ports = new ArrayList<>();
+        List<Node> items = n == null ? List.of() : list(n, "/network/ports");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String ptr = "/network/ports/" + i;
+            String s = string(items.get(i), ptr);
+            Spec.Port p = s == null ? null : port(s, ptr, items.get(i).at());
+            if (p != null) ports.add(p);
+        }
+        return List.copyOf(ports);
+    }
+
+    private Spec.Port port(String s, String ptr, Location at) {
+        String what = SourceTree.humanPath(ptr) + ": ";
+        String protocol = "tcp";
+        String rest = s;
+        int slash = s.lastIndexOf('/');
+        if (slash >= 0) {
+            protocol = s.substring(slash + 1).toLowerCase(Locale.ROOT);
+            rest = s.substring(0, slash);
+            if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+                out.add(Diagnostic.error(at, PORT_RULE, what + "protocol " + DidYouMean.quote(s.substring(slash + 1))
+                        + " in " + DidYouMean.quote(s) + " is not tcp or udp"));
+                return null;
+            }
+        }
+        String[] parts = rest.split(":", -1);
+        if (parts.length < 2 || parts.length > 3) {
+            out.add(Diagnostic.error(at, PORT_RULE, what + DidYouMean.quote(s) + " is not [hostIp:]hostPort:containerPort[/tcp|/udp];"
+                    + " write e.g. \"8080:80\" or \"127.0.0.1:5353:53/udp\""));
+            return null;
+        }
+        String last = parts[parts.length - 1].toLowerCase(Locale.ROOT);
+        if (parts.length == 3 && (last.equals("tcp") || last.equals("udp"))) {
+            out.add(Diagnostic.error(at, PORT_RULE, what + DidYouMean.quote(s) + " is not [hostIp:]hostPort:containerPort[/tcp|/udp];"
+                    + " did you mean " + DidYouMean.quote(parts[0] + ":" + parts[1] + "/" + last) + "?"));
+            return null;
+        }
+        Integer hostPort = portNumber(parts[parts.length - 2], "host port", s, what, at);
+        Integer containerPort = portNumber(parts[parts.length - 1], "container port", s, what, at);
+        if (hostPort == null || containerPort == null) return null;
+        // The host address is kept as written: whether it is one is lint's to say (network-port).
+        return new Spec.Port(parts.length == 3 ? parts[0] : null, hostPort, containerPort, protocol, at);
+    }
+
+    private Integer portNumber(String digits, String which, String port, String what, Location at) {
+        boolean number = !digits.isEmpty() && digits.length() <= 5 && digits.chars().allMatch(c -> c >= '0' && c <= '9');
+        int v = number ? Integer.parseInt(digits) : -1;
+        if (v >= 1 && v <= MAX_PORT) return v;
+        out.add(Diagnostic.error(at, PORT_RULE, what + which + " " + DidYouMean.quote(digits) + " in " + DidYouMean.quote(port)
+                + " is not a number from 1 to " + MAX_PORT));
         return null;
     }
 

@@ -147,7 +147,13 @@ public record Spec(
      * network.ports entry {@code [hostIp:]hostPort:containerPort[/tcp|/udp]}: {@code hostIp} null
      * means every host address; {@code protocol} "tcp" or "udp".
      */
-    public record Port(String hostIp, int hostPort, int containerPort, String protocol, Location at) {}
+    public record Port(String hostIp, int hostPort, int containerPort, String protocol, Location at) {
+        /**
+         * The rule id of every finding about a port: the model builder's about its syntax (what
+         * cannot become a Port) and lint's about the rest.
+         */
+        public static final String RULE_ID = "network-port";
+    }
 
     public boolean has(Namespace ns) {
         return namespaces.contains(ns);

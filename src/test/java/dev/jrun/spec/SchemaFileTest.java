@@ -90,8 +90,12 @@ class SchemaFileTest {
         assertEquals(seccomp, s.security().seccomp().kind().name().toLowerCase());
         assertEquals(List.of(), s.devices());
         assertTrue(s.process().env().isEmpty());
-        String mode = p.getJSONObject("network").getJSONObject("properties").getJSONObject("mode").getString("default");
-        assertEquals(mode, s.network().mode().name().toLowerCase());
+        JSONObject network = p.getJSONObject("network").getJSONObject("properties");
+        assertEquals(network.getJSONObject("mode").getString("default"), s.network().mode().name().toLowerCase());
+        assertEquals(network.getJSONObject("bridge").getString("default"), s.network().bridge());
+        assertEquals(network.getJSONObject("subnet").getString("default"), s.network().subnet());
+        assertEquals(network.getJSONObject("nat").getBoolean("default"), s.network().nat());
+        assertEquals(network.getJSONObject("ports").getJSONArray("default").toList(), s.network().ports());
         assertEquals("d", s.hostname(), "hostname defaults to the name");
         assertTrue(s.idMappings().isDefault());
     }
@@ -108,6 +112,9 @@ class SchemaFileTest {
         for (Spec.NetworkMode m : Spec.NetworkMode.values()) modeNames.add(m.name().toLowerCase());
         assertEquals(modeNames, modes.toList());
         assertFalse(modeNames.isEmpty());
+        JSONArray rootless = SCHEMA.getJSONObject("properties").getJSONObject("network").getJSONObject("properties")
+                .getJSONObject("rootless").getJSONArray("enum");
+        assertEquals(List.of(Spec.NetworkMode.SLIRP.name().toLowerCase()), rootless.toList(), "only slirp needs no root");
     }
 
     @Test

@@ -25,8 +25,13 @@ class SchemaValidationTest {
                 errors("s.yaml", HEAD + "args: [b]\n"));
         assertEquals(List.of("s.yaml:5:12: error: unknown key \"readOnly\" in volumes[0]; did you mean \"readonly\"? [schema-unknown-key]"),
                 errors("s.yaml", HEAD + "volumes: [{readOnly: true, source: a, destination: /a}]\n"));
-        assertEquals(List.of("s.yaml:5:11: error: unknown key \"speed\" in network; allowed here: mode [schema-unknown-key]"),
+        assertEquals(List.of("s.yaml:5:11: error: unknown key \"speed\" in network; allowed here: address, bridge, dns, mode,"
+                        + " nat, ports, rootless, subnet [schema-unknown-key]"),
                 errors("s.yaml", HEAD + "network: {speed: 1}\n"));
+        assertEquals(List.of("s.yaml:5:25: error: unknown key \"port\" in network; did you mean \"ports\"? [schema-unknown-key]"),
+                errors("s.yaml", HEAD + "network: {mode: bridge, port: [\"80:80\"]}\n"));
+        assertEquals(List.of("s.yaml:5:1: error: unknown key \"dns\" in the spec root; it belongs in network [schema-unknown-key]"),
+                errors("s.yaml", HEAD + "dns: [9.9.9.9]\n"));
     }
 
     @Test

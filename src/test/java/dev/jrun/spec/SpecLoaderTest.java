@@ -196,6 +196,125 @@ class SpecLoaderTest {
     }
 
     @Test
+    void networkKeysDefault() throws IOException {
+        Spec.Network absent = SpecLoader.load(write("n.yaml", "version: 1\nname: n\nrootfs: {path: r}\nprocess: {args: [a]}\n")).spec().network();
+        Spec.Network bridge = SpecLoader.load(write("b.yaml", "version: 1\nname: b\nrootfs: {path: r}\nprocess: {args: [a]}\n"
+                + "network: {mode: bridge}\n")).spec().network();
+        for (Spec.Network n : List.of(absent, bridge)) {
+            assertEquals(Spec.Network.DEFAULT_BRIDGE, n.bridge());
+            assertEquals(Spec.Network.DEFAULT_SUBNET, n.subnet());
+            assertNull(n.address(), "null: leased");
+            assertTrue(n.nat());
+            assertNull(n.rootless(), "null: no fallback, a rootless run fails");
+            assertEquals(List.of(), n.ports());
+            assertNull(n.dns(), "null: not given");
+        }
+        assertEquals(Spec.NetworkMode.NONE, absent.mode());
+        assertEquals(Spec.NetworkMode.BRIDGE, bridge.mode());
+        assertEquals("5:10", pos(bridge.at()));
+    }
+
+    @Test
+    void networkKeysAreRead() throws IOException {
+        Spec.Network n = SpecLoader.load(write("n.yaml", """
+                version: 1
+                name: n
+                rootfs: {path: r}
+                process: {args: [a]}
+                network:
+                  mode: bridge
+                  bridge: br-web
+                  subnet: 10.99.0.0/24
+                  address: 10.99.0.7
+                  nat: false
+                  rootless: slirp
+                  ports: ["8080:80", "127.0.0.1:9000:9000/tcp", "5353:53/UDP"]
+                  dns: [192.0.2.53, 9.9.9.9]
+                """)).spec().network();
+        assertEquals(Spec.NetworkMode.BRIDGE, n.mode());
+        assertEquals("br-web", n.bridge());
+        assertEquals("10.99.0.0/24", n.subnet());
+        assertEquals("10.99.0.7", n.address());
+        assertFalse(n.nat());
+        assertEquals(Spec.NetworkMode.SLIRP, n.rootless());
+        assertEquals(List.of("null 8080 80 tcp 12:11", "127.0.0.1 9000 9000 tcp 12:22", "null 5353 53 udp 12:49"),
+                n.ports().stream().map(p -> p.hostIp() + " " + p.hostPort() + " " + p.containerPort() + " " + p.protocol()
+                        + " " + pos(p.at())).toList(), "protocol lower case, tcp by default; each port at its list item");
+        assertEquals(List.of("192.0.2.53", "9.9.9.9"), n.dns());
+        assertEquals(List.of(), SpecLoader.load(write("e.yaml", "version: 1\nname: e\nrootfs: {path: r}\nprocess: {args: [a]}\n"
+                + "network: {mode: slirp, dns: []}\n")).spec().network().dns(), "[] is given, and empty");
+    }
+
+    /** Addresses are strings for lint to judge; what cannot be a Port is the model builder's to say. */
+    @Test
+    void portSyntaxIsTheModelBuildersToReport() throws IOException {
+        Path p = write("p.yaml", """
+                version: 1
+                name: p
+                rootfs: {path: r}
+                process: {args: [a]}
+                network:
+                  mode: bridge
+                  address: not-an-address
+                  ports: ["80", "a:b:c:d", "1:2:udp", ":80", "8080:", "08080:080", "123456:1", "1:1/", "1:1/ICMP", "x:1:1"]
+                """);
+        for (boolean schema : new boolean[] {true, false}) {
+            SpecLoader.Result r = SpecLoader.load(p, schema);
+            assertNull(r.spec());
+            assertEquals(List.of(
+                            "8:11 network-port network.ports[0]: \"80\" is not [hostIp:]hostPort:containerPort[/tcp|/udp];"
+                                    + " write e.g. \"8080:80\" or \"127.0.0.1:5353:53/udp\"",
+                            "8:17 network-port network.ports[1]: \"a:b:c:d\" is not [hostIp:]hostPort:containerPort[/tcp|/udp];"
+                                    + " write e.g. \"8080:80\" or \"127.0.0.1:5353:53/udp\"",
+                            "8:28 network-port network.ports[2]: \"1:2:udp\" is not [hostIp:]hostPort:containerPort[/tcp|/udp];"
+                                    + " did you mean \"1:2/udp\"?",
+                            "8:39 network-port network.ports[3]: host port \"\" in \":80\" is not a number from 1 to 65535",
+                            "8:46 network-port network.ports[4]: container port \"\" in \"8080:\" is not a number from 1 to 65535",
+                            "8:68 network-port network.ports[6]: host port \"123456\" in \"123456:1\" is not a number from 1 to 65535",
+                            "8:80 network-port network.ports[7]: protocol \"\" in \"1:1/\" is not tcp or udp",
+                            "8:88 network-port network.ports[8]: protocol \"ICMP\" in \"1:1/ICMP\" is not tcp or udp"),
+                    r.diagnostics().stream().map(d -> pos(d.at()) + " " + d.ruleId() + " " + d.message()).toList(),
+                    schema ? "after the schema" : "without the schema");
+        }
+        Path number = write("i.yaml", "version: 1\nname: i\nrootfs: {path: r}\nprocess: {args: [a]}\nnetwork: {mode: slirp, ports: [80]}\n");
+        for (boolean schema : new boolean[] {true, false}) {
+            assertEquals(List.of("network.ports[0]: expected a string, found an integer 80; quote it: \"80\""),
+                    SpecLoader.load(number, schema).diagnostics().stream().map(Diagnostic::message).toList());
+        }
+    }
+
+    @Test
+    void withoutSchemaValidationTheNetworkKeysAreStillChecked() throws IOException {
+        Path p = write("t.yaml", """
+                version: 1
+                name: t
+                rootfs: {path: r}
+                process: {args: [a]}
+                network:
+                  mode: BRIDGE
+                  bridge: 0
+                  subnet: [10.88.0.0/16]
+                  address: null
+                  nat: "yes"
+                  rootless: bridge
+                  ports: "8080:80"
+                  dns: 9.9.9.9
+                """);
+        SpecLoader.Result r = SpecLoader.load(p, false);
+        assertNull(r.spec());
+        assertEquals(List.of(
+                        "6:9 schema-enum network.mode: \"BRIDGE\" is not one of none, host, bridge, slirp",
+                        "7:11 schema-type network.bridge: expected a string, found an integer 0; quote it: \"0\"",
+                        "8:11 schema-type network.subnet: expected a string, found a list",
+                        "9:12 schema-type network.address: expected a string, found null",
+                        "10:8 schema-type network.nat: expected true or false, found a string \"yes\"; write true or false without quotes",
+                        "11:13 schema-enum network.rootless: \"bridge\" is not one of slirp",
+                        "12:10 schema-type network.ports: expected a list, found a string \"8080:80\"; write a list, e.g. [\"8080:80\"]",
+                        "13:8 schema-type network.dns: expected a list, found a string \"9.9.9.9\"; write a list, e.g. [\"9.9.9.9\"]"),
+                r.diagnostics().stream().map(d -> pos(d.at()) + " " + d.ruleId() + " " + d.message()).toList());
+    }
+
+    @Test
     void umaskForms() throws IOException {
         String head = "version: 1\nname: u\nrootfs: {path: r}\nprocess:\n  args: [a]\n  umask: ";
         // YAML 1.1, as jackson reads it: a leading 0 makes an integer octal.
