@@ -5,7 +5,7 @@ BUILD := build
 ROOTFS := $(BUILD)/rootfs
 JAR   := target/jrun.jar
 
-.PHONY: all build run test unit rootfs init clean lint bench
+.PHONY: all build run test unit rootfs init tools clean lint bench
 
 all: build
 
@@ -72,6 +72,26 @@ $(BUILD)/tools/tini-static:
 	@dpkg-deb -x $(BUILD)/deb/tini_*.deb $(BUILD)/tini.tmp && cp $(BUILD)/tini.tmp/usr/bin/tini-static $@ \
 	 && chmod 755 $@ && rm -rf $(BUILD)/tini.tmp
 
+# Networking's helpers, unpacked like busybox without root: pasta (Debian passt) and slirp4netns
+# with its libslirp0 for network mode slirp, and nftables for bridge mode's masquerade rule when
+# the host has no nft. jrun looks in build/tools/bin after PATH (net/Helpers).
+TOOLS := $(BUILD)/tools
+tools: $(TOOLS)/bin/.ok
+$(TOOLS)/bin/.ok:
+	@mkdir -p $(BUILD)/deb $(TOOLS)/bin && rm -rf $(TOOLS)/pkg && mkdir -p $(TOOLS)/pkg
+	@pkgs="passt slirp4netns libslirp0"; command -v nft >/dev/null || pkgs="$$pkgs nftables libnftables1"; \
+	 cd $(BUILD)/deb && for p in $$pkgs; do \
+	   ls $${p}_*.deb >/dev/null 2>&1 || apt-get download $$p >/dev/null 2>&1 \
+	   || { [ "$$(id -u)" = 0 ] && apt-get update -qq >/dev/null && apt-get download $$p >/dev/null; } \
+	   || { echo "make tools: cannot download Debian package $$p" >&2; exit 1; }; \
+	   dpkg-deb -x $${p}_*.deb ../tools/pkg; done
+	@cd $(TOOLS)/bin && ln -sf ../pkg/usr/bin/passt pasta && ln -sf ../pkg/usr/bin/passt passt
+	@lib=$$(cd $(TOOLS)/pkg && ls -d usr/lib/*-linux-gnu | head -1); for b in slirp4netns nft; do \
+	   f=$$(ls $(TOOLS)/pkg/usr/bin/$$b $(TOOLS)/pkg/usr/sbin/$$b 2>/dev/null | head -1); [ -n "$$f" ] || continue; \
+	   printf '#!/bin/sh\n# %s from Debian, unpacked by make tools; its libraries beside it\nhere=$$(dirname "$$(readlink -f "$$0")")\nLD_LIBRARY_PATH="$$here/../pkg/%s$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}" exec "$$here/../pkg/%s" "$$@"\n' \
+	     $$b $$lib $${f#$(TOOLS)/pkg/} > $(TOOLS)/bin/$$b && chmod 755 $(TOOLS)/bin/$$b; done
+	@chmod -R a+rX $(TOOLS) && touch $@
+
 run: build rootfs
 	bin/jrun specs/demo.yaml
 
@@ -80,7 +100,7 @@ unit:
 	mvn -B --no-transfer-progress test -Dgroups='!container'
 
 # Not quiet: CI reads Surefire's summary lines.
-test: build rootfs init
+test: build rootfs init tools
 	mvn -B --no-transfer-progress test
 
 lint: build
