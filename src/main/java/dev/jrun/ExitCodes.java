@@ -14,6 +14,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** jrun failed before the process ran (bad spec, a setup step failed), as docker and podman use it. */
     public static final int FAILED = 125;
+    /** jrun service: another service of this user holds the lock (it serves; the client waits for it). */
+    public static final int SERVICE_RUNNING = 3;
 
     /** A wait status as a shell reports it: the exit code, or 128+N for death by signal N. */
     public static int ofWaitStatus(int status) {

@@ -51,11 +51,7 @@ final class NsCommand implements Callable<Integer> {
     }
 
     static String link(String pid, String type) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc", pid, "ns", type)).toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
+        return dev.jrun.host.NsFiles.link(pid, type);
     }
 
     @Override
@@ -171,16 +167,8 @@ final class NsCommand implements Callable<Integer> {
             Path d = dir.toAbsolutePath().normalize();
             List<String> mounted = new ArrayList<>();
             try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                    // "id parent maj:min root mountpoint options ... - fstype source super"
-                    String[] f = line.split(" ");
-                    int dash = line.indexOf(" - ");
-                    if (f.length < 5 || dash < 0) continue;
-                    String fstype = line.substring(dash + 3).split(" ")[0];
-                    String point = f[4].replace("\\040", " ");
-                    if (fstype.equals("nsfs") && Path.of(point).getParent() != null && Path.of(point).getParent().equals(d)) {
-                        mounted.add(point);
-                    }
+                for (dev.jrun.host.NsFiles.NsMount m : dev.jrun.host.NsFiles.mounts()) {
+                    if (d.equals(m.point().getParent())) mounted.add(m.point().toString());
                 }
             } catch (IOException e) {
                 System.err.println("jrun ns release: /proc/self/mountinfo: " + e.getMessage());

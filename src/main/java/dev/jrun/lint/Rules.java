@@ -53,6 +53,10 @@ public final class Rules {
             Rule.of("mount-ns", ERROR,
                     "mounts, files, volumes, devices, masked and read-only paths and a rootfs.path need a \"mount\" namespace",
                     NamespaceRules::mountsNeedMountNamespace),
+            Rule.of("namespace-join", ERROR,
+                    "a namespaces entry {type, path} joins a net, ipc, uts or cgroup namespace that exists, of that type"
+                            + " (readlink, or the nsfs mount), not also created, and a net one only with network mode none",
+                    NamespaceRules::joins),
             Rule.of("network-net", ERROR,
                     "an explicit network.mode none, bridge or slirp has a \"net\" namespace; host has none",
                     NamespaceRules::networkModeMatchesNet),

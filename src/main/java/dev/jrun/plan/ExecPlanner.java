@@ -38,7 +38,10 @@ public final class ExecPlanner {
         steps.add(new Step.ParentDeathSignal(Linux.SIGKILL, at));
         for (Step s : container) if (s instanceof Step.SetRlimits || s instanceof Step.OomScoreAdj) steps.add(s);
         steps.add(new Step.AwaitParent(at));
-        steps.add(new Step.JoinContainer(ns, at));
+        Set<Namespace> joined = EnumSet.noneOf(Namespace.class);
+        Step.JoinNamespaces outside = find(container, Step.JoinNamespaces.class);
+        if (outside != null) for (Step.Join j : outside.joins()) joined.add(j.type());
+        steps.add(new Step.JoinContainer(ns, joined, at));
         Step.SetUser user = find(container, Step.SetUser.class);
         Step.WriteIdMaps maps = find(container, Step.WriteIdMaps.class);
         for (Step s : container) {

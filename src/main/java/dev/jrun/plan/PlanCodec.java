@@ -26,7 +26,7 @@ public final class PlanCodec {
             NS_ROOT = 7, PROPAGATION = 8, OVERLAY_ROOT = 9, BIND_ROOTFS = 10, HOST_ROOT = 11, MOUNT = 12, SYMLINK = 13,
             CONF_FILE = 14, ENTER_ROOT = 15, RO_ROOT = 16, HOSTNAME = 17, DOMAINNAME = 18, LOOPBACK = 19, CAPABILITIES = 20,
             USER = 21, CHDIR = 22, INIT = 23, EXEC = 24, SUPERVISE = 25, RLIMITS = 26, OOM_SCORE = 27, RESOLVE_ROOT = 28,
-            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35, BOUNDING = 36, LEASE = 37, PORTS = 38, BRIDGE = 39, SLIRP = 40, CHECK_EXEC = 41, OPEN_CONTAINER = 42, JOIN_CONTAINER = 43;
+            COPY_UP = 29, RECURSIVE_RO = 30, MASK = 31, READONLY_PATHS = 32, UMASK = 33, NO_NEW_PRIVS = 34, SECCOMP = 35, BOUNDING = 36, LEASE = 37, PORTS = 38, BRIDGE = 39, SLIRP = 40, CHECK_EXEC = 41, OPEN_CONTAINER = 42, JOIN_CONTAINER = 43, JOIN_NS = 44;
 
     public static byte[] encode(List<Step> steps) {
         Out out = new Out();
@@ -63,6 +63,16 @@ public final class PlanCodec {
         public Void createNamespaces(Step.CreateNamespaces x) {
             tag(CREATE_NS);
             out.writeInt(mask(x.namespaces()));
+            return null;
+        }
+
+        public Void joinNamespaces(Step.JoinNamespaces x) {
+            tag(JOIN_NS);
+            out.writeInt(x.joins().size());
+            for (Step.Join j : x.joins()) {
+                out.writeInt(j.type().ordinal());
+                out.writeUTF(j.path());
+            }
             return null;
         }
 
@@ -326,6 +336,7 @@ public final class PlanCodec {
         public Void joinContainer(Step.JoinContainer x) {
             tag(JOIN_CONTAINER);
             out.writeInt(mask(x.namespaces()));
+            out.writeInt(mask(x.joinedFirst()));
             return null;
         }
 
@@ -368,7 +379,13 @@ public final class PlanCodec {
             case PRIVATE_DIR -> new Step.PrivateDir(in.readLong(), at);
             case CREATE_NS -> new Step.CreateNamespaces(namespaces(in.readInt()), at);
             case OPEN_CONTAINER -> new Step.OpenContainer(in.readUTF(), in.readInt(), in.readLong(), at);
-            case JOIN_CONTAINER -> new Step.JoinContainer(namespaces(in.readInt()), at);
+            case JOIN_CONTAINER -> new Step.JoinContainer(namespaces(in.readInt()), namespaces(in.readInt()), at);
+            case JOIN_NS -> {
+                int n = in.readInt();
+                List<Step.Join> joins = new ArrayList<>();
+                for (int i = 0; i < n; i++) joins.add(new Step.Join(Namespace.values()[in.readInt()], in.readUTF()));
+                yield new Step.JoinNamespaces(List.copyOf(joins), at);
+            }
             case CLOSE_FDS -> new Step.CloseInheritedFds(at);
             case DEATH_SIGNAL -> new Step.ParentDeathSignal(in.readInt(), at);
             case ID_MAPS -> new Step.WriteIdMaps(idLines(in), idLines(in), in.readBoolean(), at);

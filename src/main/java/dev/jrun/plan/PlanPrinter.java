@@ -49,6 +49,13 @@ public final class PlanPrinter {
         }
 
         @Override
+        public Printed joinNamespaces(Step.JoinNamespaces x) {
+            String what = x.joins().stream().map(j -> j.type().specName() + " " + j.path()).collect(Collectors.joining(", "));
+            return p("join-ns", "open " + what + "; the clone is born in them (setns of the cloning thread, then back), so"
+                    + " they are not created", "joins", x.joins().stream().map(j -> j.type().specName() + "=" + j.path()).toList());
+        }
+
+        @Override
         public Printed closeInheritedFds(Step.CloseInheritedFds x) {
             return p("close-fds", "close_range every fd but the sync and status pipes (and a terminal): the JVM's files are not the container's");
         }
@@ -330,8 +337,12 @@ public final class PlanPrinter {
         public Printed joinContainer(Step.JoinContainer x) {
             String flags = x.namespaces().stream().map(n -> "CLONE_NEW" + (n == Namespace.MOUNT ? "NS" : n.name()))
                     .collect(Collectors.joining("|"));
-            return p("join", "setns(pidfd, " + flags + "): the container's namespaces, user first and mount last; then its root"
-                    + " (fchdir, chroot .)", "namespaces", x.namespaces().stream().map(Namespace::specName).toList());
+            String first = x.joinedFirst().stream().map(n -> "CLONE_NEW" + (n == Namespace.MOUNT ? "NS" : n.name()))
+                    .collect(Collectors.joining("|"));
+            return p("join", (first.isEmpty() ? "" : "setns(pidfd, " + first + "): the namespaces it joined from outside, first; ")
+                    + "setns(pidfd, " + flags + "): the container's namespaces, user first and mount last; then its root"
+                    + " (fchdir, chroot .)", "namespaces", x.namespaces().stream().map(Namespace::specName).toList(),
+                    "joinedFirst", x.joinedFirst().stream().map(Namespace::specName).toList());
         }
     };
 

@@ -72,6 +72,7 @@ public sealed interface Step {
     interface ParentVisitor<R> {
         R privateDir(PrivateDir s);
         R createNamespaces(CreateNamespaces s);
+        R joinNamespaces(JoinNamespaces s);
         R writeIdMaps(WriteIdMaps s);
         R setRlimits(SetRlimits s);
         R oomScoreAdj(OomScoreAdj s);
@@ -139,6 +140,19 @@ public sealed interface Step {
      */
     record CreateNamespaces(Set<Namespace> namespaces, Location at) implements ParentStep {
         public <R> R accept(ParentVisitor<R> v) { return v.createNamespaces(this); }
+    }
+
+    /** A namespace to join: its type and the file that refers to it. */
+    record Join(Namespace type, String path) {}
+
+    /**
+     * Before the clone: open each namespace file (a bind mount `jrun ns persist` made, or
+     * /proc/PID/ns/TYPE). The cloning thread setns(2)es into them just for the clone, so the child
+     * is born there (only net, ipc, uts and cgroup: a multithreaded JVM may switch those per
+     * thread, not its user or mount namespace), and switches back at once.
+     */
+    record JoinNamespaces(List<Join> joins, Location at) implements ParentStep {
+        public <R> R accept(ParentVisitor<R> v) { return v.joinNamespaces(this); }
     }
 
     /**
@@ -457,7 +471,17 @@ public sealed interface Step {
      * the raw-cloned child is) and the mount namespace last; then the container's root (fchdir to
      * the root fd, chroot "."), which for a container that chroots is below its mount namespace's.
      */
-    record JoinContainer(Set<Namespace> namespaces, Location at) implements ChildStep {
+    record JoinContainer(Set<Namespace> namespaces, Set<Namespace> joinedFirst, Location at) implements ChildStep {
+        /**
+         * {@code joinedFirst}: the namespaces the container itself joined from outside (its
+         * JoinNamespaces). They are owned by a user namespace other than the container's, so they
+         * are joined first, in a setns of their own, while the caller still has its own
+         * credentials: after the container's user namespace it would lack CAP_SYS_ADMIN over them.
+         */
+        public JoinContainer(Set<Namespace> namespaces, Location at) {
+            this(namespaces, Set.of(), at);
+        }
+
         public <R> R accept(ChildVisitor<R> v) { return v.joinContainer(this); }
     }
 

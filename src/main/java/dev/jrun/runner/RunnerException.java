@@ -92,6 +92,14 @@ public final class RunnerException extends Exception {
         }
 
         @Override
+        public String joinNamespaces(Step.JoinNamespaces s) {
+            if (errno == Errno.ENOENT) return "the namespace file is gone: its process ended, or `jrun ns release` removed it";
+            if (errno == Errno.EINVAL) return "the file is not a namespace of that type (see `jrun ns`, or readlink /proc/PID/ns/TYPE)";
+            if (errno == Errno.EPERM) return "joining needs CAP_SYS_ADMIN in jrun's user namespace and over the namespace's own";
+            return null;
+        }
+
+        @Override
         public String createNamespaces(Step.CreateNamespaces s) {
             if (errno == Errno.ENOSPC) return "user.max_user_namespaces (or another max_*_namespaces) is exhausted";
             if (errno == Errno.EPERM && !s.namespaces().contains(Namespace.USER) && !s.namespaces().isEmpty()) {

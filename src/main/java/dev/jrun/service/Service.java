@@ -75,13 +75,13 @@ public final class Service {
         this.selfStart = me.startTime();
     }
 
-    /** Serves until idle; 0, or 1 when another service of this user holds the lock. */
+    /** Serves until idle; 0, or SERVICE_RUNNING when another service of this user holds the lock. */
     public static int serve(StateDir state, RunOptions options) throws IOException {
         LibcSyscalls.sys(Linux.NR.setsid(), 0, 0, 0, 0, 0, 0); // no terminal: ^C in the shell that started it is not for it
         try (FileChannel lockFile = FileChannel.open(state.root().resolve("service.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
              FileLock lock = lockFile.tryLock()) {
-            if (lock == null) return 1;
+            if (lock == null) return dev.jrun.ExitCodes.SERVICE_RUNNING;
             return new Service(state, Runner.forService(options)).loop();
         }
     }

@@ -26,9 +26,11 @@ public final class ServiceClient {
      * does not use, small thread stacks, and the interpreter only (C1's code cache and compiler
      * threads cost ~9 MB of a ~57 MB service; a container start spends its time in the kernel and
      * in the client, not here). Measured with 10 sleeping containers: 48 MiB PSS in all
-     * (docs/design.md, "Detached containers").
+     * (docs/design.md, "Detached containers"). Not below 8 MB at start: the AOT cache's archived
+     * heap objects must fit the initial heap, or the JVM refuses the cache and exits ("archived
+     * heap objects cannot be loaded"); 2 MB stopped fitting as the trained classes grew.
      */
-    static final List<String> SERVICE_JVM_OPTS = List.of("-Xms2m", "-Xmx64m", "-XX:MinHeapFreeRatio=10",
+    static final List<String> SERVICE_JVM_OPTS = List.of("-Xms8m", "-Xmx64m", "-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=30", "-Xss256k", "-Xint");
 
     private ServiceClient() {}
@@ -39,9 +41,14 @@ public final class ServiceClient {
         req.put("netns", netns("self"));
         SocketChannel ch = connect(state.serviceSocket());
         if (ch == null) {
-            start(state);
+            Process service = start(state);
             long deadline = System.nanoTime() + START_MILLIS * 1_000_000L;
             while ((ch = connect(state.serviceSocket())) == null) {
+                // Another service holds the lock: that one answers soon.
+                if (!service.isAlive() && service.exitValue() != dev.jrun.ExitCodes.SERVICE_RUNNING) {
+                    throw new IOException("the jrun service exited at start with status " + service.exitValue() + " (see "
+                            + state.root().resolve("service.log") + ")");
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IOException("the jrun service did not start within " + START_MILLIS / 1000 + " s (see "
                             + state.root().resolve("service.log") + ")");
@@ -73,10 +80,10 @@ public final class ServiceClient {
         }
     }
 
-    private static void start(StateDir state) throws IOException {
+    private static Process start(StateDir state) throws IOException {
         List<String> cmd = serviceCommand();
         File log = state.root().resolve("service.log").toFile();
-        new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        return new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).redirectError(ProcessBuilder.Redirect.appendTo(log))
                 .start();
     }
@@ -89,6 +96,8 @@ public final class ServiceClient {
         List<String> cmd = new ArrayList<>();
         cmd.add(Files.readSymbolicLink(Path.of("/proc/self/exe")).toString());
         for (int i = 1; i < args.length; i++) {
+            // The launcher hides the VM's own messages from a container's output; the service's go to its log.
+            if (args[i].equals("-XX:-DisplayVMOutput")) continue;
             if (args[i].equals("dev.jrun.cli.Main")) {
                 cmd.addAll(SERVICE_JVM_OPTS);
                 String more = System.getenv("JRUN_SERVICE_JVM_OPTS");

@@ -57,6 +57,7 @@ final class ModelBuilder {
         String hostname = optString(root, "", "hostname", name);
         String domainname = optString(root, "", "domainname", null);
         Set<Namespace> namespaces = namespaces(field(root, "", "namespaces", false));
+        List<Spec.JoinNamespace> joins = joins(field(root, "", "namespaces", false));
         Spec.IdMappings idMappings = idMappings(field(root, "", "idMappings", false), root.at());
         boolean defaultMounts = optBool(root, "", "defaultMounts", true);
         List<Spec.Mount> mounts = mounts(field(root, "", "mounts", false));
@@ -68,7 +69,7 @@ final class ModelBuilder {
         List<Spec.Device> devices = devices(field(root, "", "devices", false));
         if (errorCount() > before) return null;
         return new Spec(file, version.intValue(), name, rootfs, hostname, domainname, namespaces, idMappings,
-                defaultMounts, mounts, files, volumes, process, network, security, devices, root.at());
+                defaultMounts, mounts, files, volumes, process, network, security, devices, root.at(), joins);
     }
 
     private Spec.Rootfs rootfs(Node n) {
@@ -87,12 +88,29 @@ final class ModelBuilder {
         return new Spec.Rootfs(path, false, readonly, pivot, m.at());
     }
 
+    /** The {type, path} entries: namespaces to join, not to create. */
+    private List<Spec.JoinNamespace> joins(Node n) {
+        if (n == null) return List.of();
+        List<Spec.JoinNamespace> out = new java.util.ArrayList<>();
+        List<Node> items = list(n, "/namespaces");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            if (!(items.get(i) instanceof Node.Mapping m)) continue;
+            String ptr = "/namespaces/" + i;
+            String type = string(m.get("type"), ptr + "/type");
+            String path = string(m.get("path"), ptr + "/path");
+            Namespace ns = type == null ? null : Namespace.fromSpecName(type);
+            if (ns != null && path != null) out.add(new Spec.JoinNamespace(ns, dir.resolve(path).normalize(), i, m.at()));
+        }
+        return List.copyOf(out);
+    }
+
     private Set<Namespace> namespaces(Node n) {
         if (n == null) return Collections.unmodifiableSet(EnumSet.allOf(Namespace.class));
         EnumSet<Namespace> set = EnumSet.noneOf(Namespace.class);
         List<Node> items = list(n, "/namespaces");
         for (int i = 0; items != null && i < items.size(); i++) {
             String ptr = "/namespaces/" + i;
+            if (items.get(i) instanceof Node.Mapping) continue; // a namespace to join (joins)
             String s = string(items.get(i), ptr);
             if (s == null) continue;
             Namespace ns = Namespace.fromSpecName(s);

@@ -30,7 +30,33 @@ public record Spec(
         Network network,
         Security security,
         List<Device> devices,
-        Location at) {
+        Location at,
+        List<JoinNamespace> joins) {
+
+    /** A spec that joins no existing namespace. */
+    public Spec(Path file, int version, String name, Rootfs rootfs, String hostname, String domainname, Set<Namespace> namespaces,
+            IdMappings idMappings, boolean defaultMounts, List<Mount> mounts, List<ConfFile> files, List<Volume> volumes,
+            ProcessSpec process, Network network, Security security, List<Device> devices, Location at) {
+        this(file, version, name, rootfs, hostname, domainname, namespaces, idMappings, defaultMounts, mounts, files, volumes,
+                process, network, security, devices, at, List.of());
+    }
+
+    /**
+     * A {@code namespaces} entry {@code {type, path}} (OCI style): the container joins the
+     * namespace that file refers to (a bind mount `jrun ns persist` made, or /proc/PID/ns/TYPE)
+     * instead of creating one; {@code path} is absolute (resolved against the spec's folder).
+     */
+    public record JoinNamespace(Namespace type, Path path, int index, Location at) {
+        /** The ones jrun can join: those a thread of a multithreaded process may setns(2) into. */
+        public static final java.util.Set<Namespace> JOINABLE =
+                java.util.Collections.unmodifiableSet(java.util.EnumSet.of(Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.CGROUP));
+    }
+
+    /** Whether the spec joins an existing namespace of this type. */
+    public boolean joins(Namespace ns) {
+        for (JoinNamespace j : joins) if (j.type() == ns) return true;
+        return false;
+    }
 
     /** {@code path} is absolute (resolved against the spec's folder); null when {@code host}. */
     public record Rootfs(Path path, boolean host, boolean readonly, boolean pivot, Location at) {}

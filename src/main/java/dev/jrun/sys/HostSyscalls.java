@@ -61,6 +61,9 @@ public interface HostSyscalls {
     /** openat(AT_FDCWD, path, flags | O_CLOEXEC, 0600): a raw fd to hand to a child (a namespace file, /dev/null, a log). */
     int open(String path, int flags) throws SyscallException;
 
+    /** setns(2) of the calling thread into the namespace {@code fd} refers to, which must be of type {@code nstype} (CLONE_NEW*). */
+    void setns(int fd, int nstype) throws SyscallException;
+
     /** memfd_create(MFD_CLOEXEC): an anonymous file, such as a helper's stderr, read back through /proc/self/fd. */
     int memfd(String name) throws SyscallException;
 

@@ -187,6 +187,11 @@ public final class LinuxHost implements HostSyscalls {
     }
 
     @Override
+    public void setns(int fd, int nstype) throws SyscallException {
+        check(sys(NR.setns(), fd, nstype, 0, 0, 0, 0), "setns");
+    }
+
+    @Override
     public int open(String path, int flags) throws SyscallException {
         byte[] p = (path + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try (Memory m = new Memory(p.length)) {

@@ -66,7 +66,8 @@ class StepCoverageTest {
                 new Step.StartInit(AT),
                 new Step.CheckExecutable(List.of("/bin/ls", "./ls"), AT),
                 new Step.OpenContainer("web", 4242, 123456789L, AT),
-                new Step.JoinContainer(EnumSet.of(Namespace.USER, Namespace.MOUNT, Namespace.NET), AT),
+                new Step.JoinNamespaces(List.of(new Step.Join(Namespace.NET, "/run/ns/net"), new Step.Join(Namespace.UTS, "/proc/1/ns/uts")), AT),
+                new Step.JoinContainer(EnumSet.of(Namespace.USER, Namespace.MOUNT, Namespace.IPC), EnumSet.of(Namespace.NET), AT),
                 new Step.Exec(List.of("ls", "-l"), List.of("PATH=/bin"), List.of("/bin/ls", "./ls"), true, true, AT),
                 new Step.Supervise(List.of(2, 15), true, AT))) {
             m.put(s.getClass(), s);

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -132,6 +133,12 @@ class DetachedTest {
         ns.out().lines().forEach(l -> joined.put(l.split(" ")[0], l.split(" ")[1]));
         assertEquals(namespaces(Integer.toString(pid)), joined, "exec's namespaces are the container's");
         assertNotEquals(namespaces("self").get("mnt"), joined.get("mnt"));
+        Result shown = jrun("ns", "life", "--json");
+        assertEquals(0, shown.exit(), shown.toString());
+        Map<String, String> listed = new TreeMap<>();
+        Matcher e = Pattern.compile("\"type\": \"(\\w+)\",\\s*\"path\": \"[^\"]*\",\\s*\"target\": \"([^\"]+)\"").matcher(shown.out());
+        while (e.find()) listed.put(e.group(1), e.group(2));
+        assertEquals(namespaces(Integer.toString(pid)), listed, "jrun ns shows readlink /proc/PID/ns/* of the container");
 
         assertEquals(0, jrun("kill", "life", "TERM").exit());
         Result waited = jrun("wait", "life");
@@ -237,5 +244,65 @@ class DetachedTest {
         Result dirProgram = jrun("run", "-d", spec("adir", "", "/etc").toString());
         assertEquals(125, dirProgram.exit());
         assertTrue(dirProgram.err().contains("EACCES"), dirProgram.toString());
+    }
+
+    /**
+     * The articles' persist-and-join: a container's net namespace, kept by a bind mount after the
+     * container is gone, joined by a second spec, which sees the address the first one gave its
+     * loopback. Root only: bind mounts of ns files and setns from jrun's own user namespace need it
+     * (rootless gets the planner's error, tested below).
+     */
+    @Test
+    void aPersistedNetNamespaceOutlivesItsContainerAndASpecJoinsIt() throws Exception {
+        setUp(Mode.ROOT);
+        Path first = spec("keeper", "", "/bin/sh", "-c", "ip addr add 10.1.2.3/32 dev lo && exec sleep 1000");
+        Files.writeString(first, Files.readString(first) + "  capabilities: {add: [NET_ADMIN]}\n");
+        assertEquals(0, jrun("run", "-d", first.toString()).exit());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!jrun("exec", "keeper", "--", "ip", "-4", "addr", "show", "lo").out().contains("10.1.2.3")) {
+            assertTrue(System.nanoTime() < deadline, "the first container set its address");
+            Thread.sleep(50);
+        }
+        int pid = number(jrun("state", "keeper").out(), "pid");
+        String net = namespaces(Integer.toString(pid)).get("net");
+        Path keep = dir.resolve("keep");
+        try {
+            Result persist = jrun("ns", "persist", "keeper", keep.toString());
+            assertEquals(0, persist.exit(), persist.toString());
+            assertEquals(0, jrun("rm", "-f", "keeper").exit());
+            assertFalse(Files.exists(Path.of("/proc/" + pid)), "the first container is gone");
+
+            Path second = spec("joiner", "namespaces: [user, mount, uts, ipc, pid, cgroup, {type: net, path: " + keep.resolve("net") + "}]\n",
+                    "/bin/sh", "-c", "ip -4 addr show lo; readlink /proc/self/ns/net");
+            Result lint = jrun("lint", second.toString());
+            assertEquals(0, lint.exit(), lint.toString());
+            Result joined = jrun(second.toString());
+            assertEquals(0, joined.exit(), joined.toString());
+            assertTrue(joined.out().contains("inet 10.1.2.3/32"), "the first one's address is there: " + joined);
+            assertTrue(joined.out().endsWith(net + "\n"), "the same namespace (" + net + "): " + joined);
+        } finally {
+            Result release = jrun("ns", "release", keep.toString());
+            assertEquals(0, release.exit(), release.toString());
+        }
+        assertFalse(Files.exists(keep), "release removes the folder");
+        Result gone = jrun(dir.resolve("joiner.yaml").toString());
+        assertEquals(125, gone.exit(), gone.toString());
+        assertTrue(gone.err().contains(keep.resolve("net") + ": ENOENT") && gone.err().contains("jrun ns release"), gone.toString());
+        Result lintGone = jrun("lint", dir.resolve("joiner.yaml").toString());
+        assertTrue(lintGone.out().contains("namespace file " + keep.resolve("net") + " does not exist"), lintGone.toString());
+    }
+
+    @Test
+    void rootlessJoinsAreRefusedBeforeAnythingStarts() throws Exception {
+        setUp(Mode.ROOTLESS);
+        assertEquals(0, jrun("run", "-d", spec("target", "", "/bin/sleep", "1000").toString()).exit());
+        int pid = number(jrun("state", "target").out(), "pid");
+        Path joiner = spec("joiner", "namespaces: [user, mount, uts, pid, {type: net, path: /proc/" + pid + "/ns/net}]\n", "/bin/true");
+        Result lint = jrun("lint", joiner.toString());
+        assertEquals(0, lint.exit(), "the file is a net namespace: " + lint);
+        Result r = jrun(joiner.toString());
+        assertEquals(125, r.exit(), r.toString());
+        assertTrue(r.err().contains("joining an existing namespace needs root") && r.err().lines().count() == 1, r.toString());
+        assertEquals(0, jrun("rm", "-f", "target").exit());
     }
 }

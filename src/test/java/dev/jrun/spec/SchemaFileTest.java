@@ -102,10 +102,13 @@ class SchemaFileTest {
 
     @Test
     void namespaceEnumMatchesTheModel() {
-        JSONArray e = SCHEMA.getJSONObject("properties").getJSONObject("namespaces").getJSONObject("items").getJSONArray("enum");
+        JSONArray forms = SCHEMA.getJSONObject("properties").getJSONObject("namespaces").getJSONObject("items").getJSONArray("anyOf");
+        JSONArray e = forms.getJSONObject(0).getJSONArray("enum");
         List<String> model = new ArrayList<>();
         for (Namespace n : Namespace.values()) model.add(n.specName());
         assertEquals(model, e.toList());
+        JSONArray joinTypes = forms.getJSONObject(1).getJSONObject("properties").getJSONObject("type").getJSONArray("enum");
+        assertEquals(model, joinTypes.toList(), "a {type, path} entry takes the same names (lint says which can be joined)");
         JSONArray modes = SCHEMA.getJSONObject("properties").getJSONObject("network").getJSONObject("properties")
                 .getJSONObject("mode").getJSONArray("enum");
         List<String> modeNames = new ArrayList<>();

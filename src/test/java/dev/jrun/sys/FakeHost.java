@@ -299,6 +299,11 @@ public final class FakeHost implements HostSyscalls {
     }
 
     @Override
+    public void setns(int fd, int nstype) {
+        record("setns(" + fd + ", 0x" + Integer.toHexString(nstype) + ")");
+    }
+
+    @Override
     public int open(String path, int flags) {
         int fd = fd();
         record("open(" + path + ") = " + fd);

@@ -630,6 +630,9 @@ public final class ProgramBuilder implements Step.ChildVisitor<Void> {
 
     @Override
     public Void joinContainer(Step.JoinContainer j) {
+        long first = 0;
+        for (dev.jrun.spec.Namespace n : j.joinedFirst()) first |= n.cloneFlag;
+        if (first != 0) emit("setns(pidfd) into the namespaces the container joined", SETNS, setup.joinPidfd(), first);
         long flags = 0;
         for (dev.jrun.spec.Namespace n : j.namespaces()) flags |= n.cloneFlag;
         emit("setns(pidfd) into the container's namespaces", SETNS, setup.joinPidfd(), flags);

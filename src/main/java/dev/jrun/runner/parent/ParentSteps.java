@@ -52,8 +52,14 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
         private Ipv4 address;
         private PortProxy proxy;
         private boolean forwarding;
+        private final List<int[]> joinedNs = new ArrayList<>();
         private int joinPidfd = -1;
         private int joinRootFd = -1;
+
+        /** JoinNamespaces: {CLONE_NEW* type, fd} of each namespace the clone is born in. */
+        public List<int[]> joinedNamespaces() {
+            return joinedNs;
+        }
 
         /** jrun exec: the container's pidfd and root fd (OpenContainer), -1 otherwise. */
         public int joinPidfd() {
@@ -193,6 +199,21 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
             }
         } catch (NetworkException e) {
             return fail(e.getMessage(), 0, null);
+        }
+        return null;
+    }
+
+    @Override
+    public Void joinNamespaces(Step.JoinNamespaces s) {
+        in(Phase.BEFORE_CLONE, s);
+        for (Step.Join j : s.joins()) {
+            try {
+                int fd = host.open(j.path(), Linux.O_RDONLY);
+                run.undo.push(() -> host.close(fd));
+                run.joinedNs.add(new int[] {j.type().cloneFlag, fd});
+            } catch (SyscallException e) {
+                return fail("open the " + j.type().specName() + " namespace file " + j.path(), e.errno, null);
+            }
         }
         return null;
     }

@@ -17,6 +17,7 @@ import dev.jrun.sys.Pty;
 import dev.jrun.sys.SyscallException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Runs a plan in the supervising process (docs/design.md has the stages and the sync protocol):
@@ -180,6 +181,7 @@ public final class Supervisor {
             preparation.prepare(program);
             if (debug.timing()) System.err.printf("jrun: timing: rehearsal %.1f ms%n", (System.nanoTime() - t1) / 1e6);
             t1 = System.nanoTime();
+            int[] own = enterJoined(plan, steps.joinedNamespaces());
             long r = host.clone(cloneFlags(plan));
             if (r == 0) {
                 // In the child: never let a copy of the JVM return into jrun's code.
@@ -190,6 +192,7 @@ public final class Supervisor {
                 }
                 LibcSyscalls.INSTANCE.exitGroup(ExitCodes.FAILED);
             }
+            leaveJoined(steps.joinedNamespaces(), own);
             sync.closeChildEnds();
             if (r < 0) throw cloneFailure(plan, (int) -r);
             pid = (int) r;
@@ -231,6 +234,59 @@ public final class Supervisor {
             sync.close();
             if (program != null) program.close();
         }
+    }
+
+    /**
+     * JoinNamespaces: this thread setns(2)es into each joined namespace just for the clone, which
+     * copies the thread's namespaces. Not a fresh thread, as NetNs uses: the child's death signal
+     * belongs to the thread that cloned it, so the cloning thread must live as long as the child.
+     * Returns fds of the thread's own namespaces, to come back to; null when nothing is joined.
+     */
+    private int[] enterJoined(Plan plan, List<int[]> joined) throws RunnerException {
+        if (joined.isEmpty()) return null;
+        int[] own = new int[joined.size()];
+        java.util.Arrays.fill(own, -1);
+        int i = 0;
+        try {
+            for (; i < joined.size(); i++) {
+                int type = joined.get(i)[0];
+                own[i] = host.open("/proc/thread-self/ns/" + namespaceOf(type).procName, Linux.O_RDONLY);
+                host.setns(joined.get(i)[1], type);
+            }
+            return own;
+        } catch (SyscallException e) {
+            leaveJoined(joined.subList(0, i), own);
+            if (own[i] >= 0) host.close(own[i]);
+            int at = 0;
+            while (at < plan.steps().size() && !(plan.steps().get(at) instanceof Step.JoinNamespaces)) at++;
+            throw new RunnerException(plan, at < plan.steps().size() ? at : -1,
+                    "setns into the " + namespaceOf(joined.get(i)[0]).specName() + " namespace", e.errno, null);
+        }
+    }
+
+    /**
+     * Back to the thread's own namespaces. Rootless, coming back to the host's may be refused
+     * (EPERM: no CAP_SYS_ADMIN over the host's user namespace); the thread then stays where the
+     * child is, which is harmless: it only supervises this one container, and a joined network is
+     * mode none, so no later parent step of the run needs the host's.
+     */
+    private void leaveJoined(List<int[]> joined, int[] own) {
+        if (own == null) return;
+        for (int i = 0; i < joined.size(); i++) {
+            if (own[i] < 0) continue;
+            try {
+                host.setns(own[i], joined.get(i)[0]);
+            } catch (SyscallException ignored) {
+                // see above
+            }
+            host.close(own[i]);
+            own[i] = -1;
+        }
+    }
+
+    private static Namespace namespaceOf(int cloneFlag) {
+        for (Namespace n : Namespace.values()) if (n.cloneFlag == cloneFlag) return n;
+        throw new IllegalArgumentException("not a namespace type: 0x" + Integer.toHexString(cloneFlag));
     }
 
     private void reap(int pid) {
