@@ -305,4 +305,63 @@ class DetachedTest {
         assertTrue(r.err().contains("joining an existing namespace needs root") && r.err().lines().count() == 1, r.toString());
         assertEquals(0, jrun("rm", "-f", "target").exit());
     }
+
+    /**
+     * The articles' second NIC, as root in a network namespace this test made (`ip netns add`), so
+     * the bridge, the veth and the 10.77.0.x address exist only there: connect adds eth0 (the
+     * container had only lo) with a leased address, disconnect takes it away, and the container's
+     * end takes a connected one away too; network rm refuses a bridge in use, then removes it.
+     */
+    @Test
+    void networkConnectAddsAnInterfaceThatGoesWithTheContainer() throws Exception {
+        setUp(Mode.ROOT);
+        String ns = "jrun-dt-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(0, Jrun.sh(List.of("ip", "netns", "add", ns)));
+        List<String> in = List.of("ip", "netns", "exec", ns);
+        try {
+            Path spec = spec("nic", "", "/bin/sleep", "1000");
+            assertEquals(0, Jrun.cli(in, mode, dir, env, "run", "-d", spec.toString()).exit());
+            String id = Jrun.output(List.of("ip", "netns", "exec", ns, "readlink", "/proc/self/ns/net")).trim();
+            Path leases = Path.of("/run/jrun/net", "net-" + id.substring(id.indexOf('[') + 1, id.indexOf(']')));
+            Result c = Jrun.cli(in, mode, dir, env, "network", "connect", "nic", "--bridge", "jrt0", "--subnet", "10.77.0.0/24");
+            assertEquals(0, c.exit(), c.toString());
+            assertEquals("eth0 10.77.0.2/24\n", c.out());
+            Result addr = Jrun.cli(in, mode, dir, env, "exec", "nic", "--", "ip", "-4", "addr", "show", "eth0");
+            assertTrue(addr.out().contains("inet 10.77.0.2/24") && addr.out().contains("UP"), addr.toString());
+            assertEquals(2, hostLinks(ns).size(), "the bridge and the veth's host end: " + hostLinks(ns));
+
+            Result d = Jrun.cli(in, mode, dir, env, "network", "disconnect", "nic", "--bridge", "jrt0");
+            assertEquals(0, d.exit(), d.toString());
+            Result none = Jrun.cli(in, mode, dir, env, "exec", "nic", "--", "cat", "/proc/net/dev");
+            assertFalse(none.out().contains("eth0"), none.toString());
+            assertEquals(List.of("jrt0"), hostLinks(ns));
+
+            assertEquals(0, Jrun.cli(in, mode, dir, env, "network", "connect", "nic", "--bridge", "jrt0", "--subnet", "10.77.0.0/24").exit());
+            Result busy = Jrun.cli(in, mode, dir, env, "network", "rm", "jrt0");
+            assertEquals(1, busy.exit(), busy.toString());
+            assertTrue(busy.err().contains("in use by 1 running container"), busy.toString());
+            assertEquals(0, Jrun.cli(in, mode, dir, env, "rm", "-f", "nic").exit());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (hostLinks(ns).size() > 1 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(List.of("jrt0"), hostLinks(ns), "the container's end removed its veth");
+            assertFalse(Files.exists(leases.resolve("jrt0.leases")) && !Files.readString(leases.resolve("jrt0.leases")).isBlank(),
+                    "the lease is released");
+            Result rm = Jrun.cli(in, mode, dir, env, "network", "rm", "jrt0");
+            assertEquals(0, rm.exit(), rm.toString());
+            assertEquals(List.of(), hostLinks(ns));
+        } finally {
+            Jrun.cli(in, mode, dir, env, "rm", "-f", "nic");
+            Jrun.sh(List.of("ip", "netns", "del", ns));
+        }
+    }
+
+    /** The links of a test's network namespace but lo. */
+    private static List<String> hostLinks(String ns) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String l : Jrun.output(List.of("ip", "netns", "exec", ns, "ip", "-o", "link")).split("\n")) {
+            String[] f = l.split(": ");
+            if (f.length > 1 && !f[1].equals("lo")) out.add(f[1].split("@")[0]);
+        }
+        return out;
+    }
 }

@@ -201,11 +201,17 @@ final class Jrun {
      * its output in files of its own, so that calls may overlap.
      */
     static Result cli(Mode mode, Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return cli(List.of(), mode, dir, env, args);
+    }
+
+    /** The CLI under {@code prefix}, e.g. {@code ip netns exec NS}: a network namespace the test made. */
+    static Result cli(List<String> prefix, Mode mode, Path dir, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         int n;
         synchronized (Jrun.class) {
             n = cliRuns++;
         }
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(prefix);
         if (mode == Mode.ROOTLESS) cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions());
