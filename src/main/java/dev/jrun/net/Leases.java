@@ -47,6 +47,8 @@ public final class Leases {
         private final Ipv4 address;
         private final Hooks hooks;
         private boolean released;
+        /** Who the file says holds it: this jrun, or the init a detached run handed it to. */
+        private String holder = ProcStat.SELF;
 
         private Lease(Path file, Ipv4 address, Hooks hooks) {
             this.file = file;
@@ -56,6 +58,28 @@ public final class Leases {
 
         public Ipv4 address() {
             return address;
+        }
+
+        /**
+         * A detached container outlives whoever supervises it: from now on the lease is held by
+         * its init (pid {@code pid}), so that a SIGKILLed service does not make the address look
+         * free while the container still uses it. It is reclaimed once that init is gone.
+         */
+        public void handTo(int pid) throws NetworkException {
+            ProcStat p = ProcStat.read("/proc/" + pid + "/stat");
+            if (p == null || released) return;
+            String to = pid + "." + p.startTime();
+            synchronized (IN_PROCESS) {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                     FileLock lock = ch.lock()) {
+                    List<String[]> live = live(read(ch));
+                    for (String[] l : live) if (l[0].equals(address.toString()) && l[1].equals(holder)) l[1] = to;
+                    write(ch, live);
+                    holder = to;
+                } catch (IOException e) {
+                    throw new NetworkException("hand lease " + address + " in " + file + " to pid " + pid + ": " + e.getMessage());
+                }
+            }
         }
 
         /** Gives the address back; the last lease of the bridge runs {@link Hooks#last} and removes the file. */
@@ -72,7 +96,7 @@ public final class Leases {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                  FileLock lock = ch.lock()) {
                 List<String[]> live = live(read(ch));
-                live.removeIf(l -> l[0].equals(address.toString()) && l[1].equals(ProcStat.SELF));
+                live.removeIf(l -> l[0].equals(address.toString()) && l[1].equals(holder));
                 write(ch, live);
                 if (live.isEmpty()) {
                     hooks.last();

@@ -258,6 +258,7 @@ public final class Service {
                 }
                 Cidr address = new Cidr(lease.address(), subnet.prefix());
                 Links.addInNetns(netns, ifname, address);
+                lease.handTo(pid); // held by the container's init: it outlives this service
                 attachments.add(new Attachment(bridge, veth, ifname, lease));
                 return Map.of("ok", true, "ifname", ifname, "address", address.toString());
             } catch (NetworkException | NetlinkException | SyscallException | RuntimeException e) {

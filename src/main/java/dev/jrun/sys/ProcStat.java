@@ -25,12 +25,13 @@ public record ProcStat(int pid, char state, long startTime, int exitCode, long a
         return me == null ? "0.0" : me.pid() + "." + me.startTime();
     }
 
-    /** Whether the process a {@link #SELF}-style "PID.STARTTIME" names is still that one. */
+    /** Whether the process a {@link #SELF}-style "PID.STARTTIME" names is still that one, and not a zombie. */
     public static boolean alive(String holder) {
         int dot = holder.indexOf('.');
         if (dot <= 0) return false;
         ProcStat p = read("/proc/" + holder.substring(0, dot) + "/stat");
-        return p != null && Long.toString(p.startTime()).equals(holder.substring(dot + 1));
+        // A zombie holds nothing: it is only waiting for a parent (a killed service's orphans wait for init).
+        return p != null && !p.zombie() && Long.toString(p.startTime()).equals(holder.substring(dot + 1));
     }
 
     /** /proc/PID/stat (or /proc/self/stat), or null when the process is gone or the file unreadable. */

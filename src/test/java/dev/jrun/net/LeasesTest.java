@@ -71,6 +71,34 @@ class LeasesTest {
         }
     }
 
+    /** A detached container's lease outlives its supervisor, and no longer than its init. */
+    @Test
+    void aLeaseHandedToAnInitIsHeldAsLongAsItLives() throws Exception {
+        Path file = tmp.resolve(Leases.netns()).resolve("jrun0.leases");
+        Process init = new ProcessBuilder("sleep", "60").start();
+        try {
+            Leases.Lease a = Leases.acquire("jrun0", SUBNET, null, recording);
+            a.handTo((int) init.pid());
+            String line = Files.readString(file);
+            assertTrue(line.startsWith("10.88.0.2 " + init.pid() + "."), line);
+            NetworkException taken = assertThrows(NetworkException.class,
+                    () -> Leases.acquire("jrun0", SUBNET, Ipv4.parse("10.88.0.2"), recording));
+            assertTrue(taken.getMessage().contains("is leased to the jrun with pid " + init.pid()), taken.getMessage());
+            a.close();
+            assertFalse(Files.exists(file), "close releases what was handed: " + hooks);
+
+            Leases.Lease b = Leases.acquire("jrun0", SUBNET, null, recording);
+            b.handTo((int) init.pid());
+            init.destroyForcibly().waitFor();
+            try (Leases.Lease c = Leases.acquire("jrun0", SUBNET, Ipv4.parse("10.88.0.2"), recording)) {
+                assertEquals("10.88.0.2", c.address().toString(), "the init is gone: its lease is reclaimed");
+            }
+            b.close(); // its entry is gone already: nothing to release, no error
+        } finally {
+            init.destroyForcibly();
+        }
+    }
+
     @Test
     void aLeaseWhoseJrunIsGoneIsReclaimed() throws Exception {
         Path file = tmp.resolve(Leases.netns()).resolve("jrun0.leases");

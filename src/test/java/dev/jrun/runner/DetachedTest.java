@@ -364,4 +364,40 @@ class DetachedTest {
         }
         return out;
     }
+
+    /**
+     * A bridge container's address stays its own after its service was SIGKILLed: the lease is
+     * held by the container's init, not by the service, so a run pinning that address is refused
+     * until the container is gone. In a network namespace the test made.
+     */
+    @Test
+    void aDetachedBridgeContainersLeaseOutlivesAKilledService() throws Exception {
+        setUp(Mode.ROOT);
+        String ns = "jrun-dt-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(0, Jrun.sh(List.of("ip", "netns", "add", ns)));
+        List<String> in = List.of("ip", "netns", "exec", ns);
+        String net = "network: {mode: bridge, bridge: jrt0, subnet: 10.78.0.0/24, nat: false}\n";
+        try {
+            assertEquals(0, Jrun.cli(in, mode, dir, env, "run", "-d", spec("leased", net, "/bin/sleep", "1000").toString()).exit());
+            int service = number(Jrun.cli(in, mode, dir, env, "state", "leased").out(), "supervisorPid");
+            assertEquals(0, Jrun.sh(List.of("kill", "-9", Integer.toString(service))));
+            while (Files.exists(Path.of("/proc/" + service))) Thread.sleep(20);
+            Result addr = Jrun.cli(in, mode, dir, env, "exec", "leased", "--", "ip", "-4", "addr", "show", "eth0");
+            assertTrue(addr.out().contains("inet 10.78.0.2/24"), addr.toString());
+
+            Path pinned = spec("pinned", "network: {mode: bridge, bridge: jrt0, subnet: 10.78.0.0/24, nat: false, address: 10.78.0.2}\n",
+                    "/bin/true");
+            Result refused = Jrun.cli(in, mode, dir, env, pinned.toString());
+            assertEquals(125, refused.exit(), refused.toString());
+            int init = number(Jrun.cli(in, mode, dir, env, "state", "leased").out(), "pid");
+            assertTrue(refused.err().contains("address 10.78.0.2 on bridge jrt0 is leased to the jrun with pid " + init), refused.toString());
+
+            assertEquals(0, Jrun.cli(in, mode, dir, env, "rm", "-f", "leased").exit());
+            Result after = Jrun.cli(in, mode, dir, env, pinned.toString());
+            assertEquals(0, after.exit(), "the init is gone, its lease reclaimed: " + after);
+        } finally {
+            Jrun.cli(in, mode, dir, env, "rm", "-f", "leased");
+            Jrun.sh(List.of("ip", "netns", "del", ns));
+        }
+    }
 }

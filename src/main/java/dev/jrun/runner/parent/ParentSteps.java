@@ -50,6 +50,7 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
     public static final class Run implements AutoCloseable {
         private final Deque<Undo> undo = new ArrayDeque<>();
         private Ipv4 address;
+        private Leases.Lease lease;
         private PortProxy proxy;
         private boolean forwarding;
         private final List<int[]> joinedNs = new ArrayList<>();
@@ -68,6 +69,16 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
 
         public int joinRootFd() {
             return joinRootFd;
+        }
+
+        /** A detached run's process has started: its init holds the lease from now on (Leases.Lease#handTo). */
+        public void detachedStarted(int pid) {
+            if (lease == null) return;
+            try {
+                lease.handTo(pid);
+            } catch (NetworkException e) {
+                System.err.println("jrun: " + e.getMessage()); // the run goes on; the lease stays the supervisor's
+            }
         }
 
         /** The container's address (leased, or slirp's), for the generated /etc/hosts; null without one. */
@@ -180,6 +191,7 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
         try {
             Leases.Lease lease = Leases.acquire(s.bridge(), subnet, s.pinned() == null ? null : Ipv4.parse(s.pinned()), nat);
             run.address = lease.address();
+            run.lease = lease;
             run.undo.push(lease::close);
         } catch (NetworkException e) {
             return fail(e.getMessage(), 0, null);

@@ -217,7 +217,10 @@ public final class Supervisor {
             faults.pastExec(stall);
             PrivateDir.deleteTree(dir); // nothing refers to it by path now: a SIGKILL of jrun can leave none
             if (tty != null) tty.start();
-            if (detached != null) detached.started().started(pid);
+            if (detached != null) {
+                steps.detachedStarted(pid);
+                detached.started().started(pid);
+            }
             Outcome o = withInit ? initWatchdog.supervise(pid) : new Outcome.Exited(ExitCodes.ofWaitStatus(host.waitFor(pid)));
             pid = -1; // reaped, by waitFor or by the watchdog
             return o;
