@@ -29,9 +29,15 @@ public record ContainerState(String id, String written, int pid, long initStart,
     public static final String RUNNING = "running";
     public static final String STOPPED = "stopped";
 
-    /** A new container: no process yet. */
+    /**
+     * A new container: no process yet. Until the service takes it over, the process creating it
+     * (the {@code run -d} client) is its supervisor: a client SIGKILLed before the service
+     * answered leaves a folder that must not read as "created" for ever.
+     */
     public static ContainerState created(String id, String spec, String bundle, String created) {
-        return new ContainerState(id, CREATED, 0, 0, currentBootId(), created, spec, bundle, null, 0, 0, Map.of());
+        ProcStat me = ProcStat.read("/proc/self/stat");
+        return new ContainerState(id, CREATED, 0, 0, currentBootId(), created, spec, bundle, null,
+                me == null ? 0 : me.pid(), me == null ? 0 : me.startTime(), Map.of());
     }
 
     /** This boot's id (/proc/sys/kernel/random/boot_id): a pid and start time mean nothing across boots. */
@@ -42,7 +48,11 @@ public record ContainerState(String id, String written, int pid, long initStart,
 
     /** The status as the process tells it now: running while its init lives, else stopped (or created). */
     public String status() {
-        if (pid <= 0) return STOPPED.equals(written) ? STOPPED : CREATED;
+        if (pid <= 0) {
+            if (STOPPED.equals(written)) return STOPPED;
+            // Never started: created while its creator (or the service starting it) lives, in this boot.
+            return supervised() && currentBootId().equals(bootId) ? CREATED : STOPPED;
+        }
         return alive(pid, initStart) && currentBootId().equals(bootId) ? RUNNING : STOPPED;
     }
 

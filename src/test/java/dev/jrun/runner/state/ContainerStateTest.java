@@ -34,6 +34,19 @@ class ContainerStateTest {
         assertFalse(running.stopped(143).exitUnknown());
     }
 
+    /** A run -d client SIGKILLed before the service answered: its folder reads stopped, not created for ever. */
+    @Test
+    void aCreatedContainerWhoseCreatorIsGoneIsStopped() {
+        ContainerState created = ContainerState.created("web", "/s.yaml", "/", "2026-12-02T00:00:00Z");
+        assertEquals(self().pid(), created.supervisorPid(), "the creator supervises until the service takes over");
+        ContainerState orphan = new ContainerState("web", ContainerState.CREATED, 0, 0, created.bootId(), created.created(), "/s.yaml",
+                "/", null, created.supervisorPid(), created.supervisorStart() + 1, Map.of());
+        assertEquals(ContainerState.STOPPED, orphan.status(), "its creator is not alive (another start time)");
+        assertTrue(orphan.exitUnknown());
+        ContainerState legacy = new ContainerState("web", ContainerState.CREATED, 0, 0, created.bootId(), null, null, null, null, 0, 0, Map.of());
+        assertEquals(ContainerState.STOPPED, legacy.status(), "no creator recorded");
+    }
+
     @Test
     void writtenWholeAndReadBack() throws Exception {
         ProcStat me = self();
