@@ -16,15 +16,8 @@ n=${N:-10}
 runs=${RUNS:-20}
 [ "$(id -u)" = 0 ] || { echo "lifecycle.sh: run as root (podman with runc needs it here; jrun runs rootless too)" >&2; exit 2; }
 
-missing=()
-command -v podman >/dev/null || missing+=(podman)
-command -v runc >/dev/null || missing+=(runc)
-command -v conmon >/dev/null || [ -x /usr/libexec/podman/conmon ] || missing+=(conmon)
-command -v hyperfine >/dev/null || missing+=(hyperfine)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} ..."
-  apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null; }
-fi
+. "$here/bench/lib.sh"
+need podman runc conmon hyperfine
 [ -r "$here/target/jrun.jar" ] || make -C "$here" build >/dev/null
 [ -x "$here/build/rootfs/bin/busybox" ] || make -C "$here" rootfs >/dev/null
 [ -x "$here/build/tools/tini-static" ] || make -C "$here" init >/dev/null

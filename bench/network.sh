@@ -14,14 +14,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "network.sh: run as root (it makes a network namespace for the bridge)" >&2; exit 2; }
 if [ -z "${JRUN_BENCH_IN_NETNS:-}" ]; then
-  missing=()
-  command -v hyperfine >/dev/null || missing+=(hyperfine)
-  command -v python3 >/dev/null || missing+=(python3)
-  command -v nft >/dev/null || missing+=(nftables)
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]} ..."
-    apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null; }
-  fi
+  . "$here/bench/lib.sh"
+  need hyperfine python3 nft:nftables
   [ -r "$here/target/jrun.jar" ] || make -C "$here" build >/dev/null
   [ -x "$here/build/rootfs/bin/busybox" ] || make -C "$here" rootfs >/dev/null
   [ -x "$here/build/tools/bin/pasta" ] || command -v pasta >/dev/null || make -C "$here" tools >/dev/null

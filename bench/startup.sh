@@ -8,14 +8,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${RUNS:-30}
 [ "$(id -u)" = 0 ] || { echo "startup.sh: run as root (runc needs it here; jrun runs rootless too)" >&2; exit 2; }
 
-missing=()
-command -v runc >/dev/null || missing+=(runc)
-command -v bwrap >/dev/null || missing+=(bubblewrap)
-command -v hyperfine >/dev/null || missing+=(hyperfine)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} ..."
-  apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null; }
-fi
+. "$here/bench/lib.sh"
+need runc bwrap:bubblewrap hyperfine
 [ -r "$here/target/jrun.jar" ] || make -C "$here" build >/dev/null
 [ -x "$here/build/rootfs/bin/busybox" ] || make -C "$here" rootfs >/dev/null
 rootfs="$here/build/rootfs"
