@@ -10,11 +10,6 @@ import picocli.CommandLine.Option;
 @Command(name = "jrun", mixinStandardHelpOptions = true, versionProvider = JrunCommand.Version.class,
         description = "Run a Linux process in a container described by a YAML/JSON spec.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {RunCommand.class, LintCommand.class, PlanCommand.class, SchemaCommand.class, NetworkCommand.class,
-                ContainerCommands.Ps.class, ContainerCommands.State.class, ContainerCommands.Logs.class,
-                ContainerCommands.Kill.class, ContainerCommands.Stop.class, ContainerCommands.Wait.class,
-                ContainerCommands.Rm.class, ContainerCommands.ServiceCmd.class, ExecCommand.class, NsCommand.class,
-                TrainCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  jrun specs/demo.yaml            run a container in the foreground",
                 "  jrun lint --format github specs/",
@@ -51,9 +46,53 @@ public final class JrunCommand implements Callable<Integer> {
         }
     }
 
-    /** Parses and runs a command line with picocli; jrun's own failures exit 125 without a trace. */
-    static int execute(String[] args) {
+    /** The subcommands, in the order {@code jrun --help} lists them (Main.COMMANDS adds the aliases). */
+    static final String[] SUBCOMMANDS = {"run", "lint", "plan", "schema", "network", "ps", "state", "logs", "kill", "stop",
+        "wait", "rm", "service", "exec", "ns", "train", "help"};
+
+    /** A fresh instance of the subcommand {@code name} names (or aliases), or null. A switch, not lambdas: no indy on the cold path. */
+    static Object subcommand(String name) {
+        switch (name) {
+            case "run": return new RunCommand();
+            case "lint": return new LintCommand();
+            case "plan": return new PlanCommand();
+            case "schema": return new SchemaCommand();
+            case "network": return new NetworkCommand();
+            case "ps": case "list": return new ContainerCommands.Ps();
+            case "state": return new ContainerCommands.State();
+            case "logs": return new ContainerCommands.Logs();
+            case "kill": return new ContainerCommands.Kill();
+            case "stop": return new ContainerCommands.Stop();
+            case "wait": return new ContainerCommands.Wait();
+            case "rm": return new ContainerCommands.Rm();
+            case "service": return new ContainerCommands.ServiceCmd();
+            case "exec": return new ExecCommand();
+            case "ns": return new NsCommand();
+            case "train": return new TrainCommand();
+            case "help": return new CommandLine.HelpCommand();
+            default: return null;
+        }
+    }
+
+    /** The root with the subcommand {@code first} names, or with all of them (help, options, none). */
+    static CommandLine commandLine(String first) {
         CommandLine cl = new CommandLine(new JrunCommand());
+        Object named = first != null && !first.equals("help") ? subcommand(first) : null;
+        if (named != null) {
+            cl.addSubcommand(named);
+        } else {
+            for (String name : SUBCOMMANDS) cl.addSubcommand(subcommand(name));
+        }
+        return cl;
+    }
+
+    /**
+     * Parses and runs a command line with picocli; jrun's own failures exit 125 without a trace.
+     * Only the subcommand the line names is given to picocli, which builds each one's model by
+     * reflection before it parses anything; the root's usage, help and errors get them all.
+     */
+    static int execute(String[] args) {
+        CommandLine cl = commandLine(args.length > 0 ? args[0] : null);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Errors.report(ex);
             return ExitCodes.FAILED;

@@ -4,13 +4,16 @@ import dev.jrun.ExitCodes;
 import java.util.Set;
 
 /**
- * Entry point. {@code jrun SPEC} and {@code jrun run SPEC} skip picocli entirely: its classes are
- * Java 5 class files that CDS/AOT cannot archive, so they cost every cold start (docs/design.md, "Cold start"),
- * and a container start is the path users feel.
+ * Entry point. {@code jrun SPEC} and {@code jrun run SPEC} skip picocli entirely: it builds its
+ * command models by reflection before it parses anything, which costs every cold start
+ * (docs/design.md, "Cold start"), and a container start is the path users feel.
  */
 public final class Main {
     static boolean debug;
-    /** The subcommands; bin/jrun repeats them to tell a command from a spec (LauncherTest checks they agree). */
+    /**
+     * The subcommands and their aliases; bin/jrun repeats them to tell a command from a spec
+     * (LauncherTest checks they agree), JrunCommand builds them (CliTest checks that).
+     */
     static final Set<String> COMMANDS = Set.of("run", "lint", "plan", "schema", "network", "train", "help",
             "ps", "list", "state", "logs", "kill", "stop", "wait", "rm", "exec", "ns", "service");
 

@@ -23,6 +23,14 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC")
     Path spec;
 
+    /** A command line of each command, parsed (not run) for the cache. */
+    private static final String[][] TRAINING_LINES = {
+        {"run", "-d", "--name", "x", "s.yaml"}, {"lint", "--format", "json", "specs/"}, {"plan", "--json", "s.yaml"},
+        {"schema"}, {"network", "connect", "x", "--bridge", "b"}, {"ps", "-a", "--json"}, {"state", "x"},
+        {"logs", "-f", "x"}, {"kill", "x", "TERM"}, {"stop", "-t", "1", "x"}, {"wait", "x"}, {"rm", "-f", "x"},
+        {"exec", "-e", "K=V", "x", "--", "/bin/true"}, {"ns", "x", "--json"}, {"ns", "persist", "x", "/d"},
+    };
+
     @Override
     public Integer call() throws Exception {
         PrintStream devNull = new PrintStream(OutputStream.nullOutputStream());
@@ -30,6 +38,13 @@ final class TrainCommand implements Callable<Integer> {
         Lint.run(new Lint.Options(List.of(dir), Format.byId("text"), false, false), devNull, devNull);
         for (String f : List.of("json", "sarif", "github")) {
             Lint.run(new Lint.Options(List.of(spec), Format.byId(f), false, false), devNull, devNull);
+        }
+        // picocli's models of every command, the whole tree and one alone, as the CLI builds them.
+        picocli.CommandLine all = JrunCommand.commandLine(null);
+        all.usage(devNull);
+        for (String[] line : TRAINING_LINES) {
+            all.parseArgs(line);
+            JrunCommand.commandLine(line[0]).parseArgs(line);
         }
         Plan plan = Pipeline.compile(spec, devNull, 1);
         Pipeline.compileForRun(spec, devNull, 1); // a plan-cache miss, then

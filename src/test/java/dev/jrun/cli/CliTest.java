@@ -30,6 +30,39 @@ class CliTest {
         }
     }
 
+    /** Main.COMMANDS, JrunCommand's table and each command's own name and aliases agree. */
+    @Test
+    void everyCommandNameBuildsThatCommand() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String n : JrunCommand.SUBCOMMANDS) {
+            picocli.CommandLine.Command c = JrunCommand.subcommand(n).getClass().getAnnotation(picocli.CommandLine.Command.class);
+            assertEquals(n, c.name());
+            names.add(c.name());
+            for (String alias : c.aliases()) {
+                names.add(alias);
+                assertSame(JrunCommand.subcommand(n).getClass(), JrunCommand.subcommand(alias).getClass(), alias);
+            }
+        }
+        assertEquals(new java.util.TreeSet<>(Main.COMMANDS), names);
+        assertNull(JrunCommand.subcommand("nope"));
+    }
+
+    /** Only the named subcommand is built, yet a subcommand's usage and the root's help are whole. */
+    @Test
+    void aSubcommandsHelpAndTheRootsHelpAreWhole() {
+        Out ps = jrun("ps", "--help");
+        assertEquals(0, ps.code(), ps.err());
+        assertTrue(ps.out().startsWith("Usage: jrun ps "), ps.out());
+        assertTrue(ps.out().contains("--debug"), "the root's inherited option: " + ps.out());
+        Out root = jrun("--help");
+        Out help = jrun("help");
+        assertEquals(root.out(), help.out());
+        for (String n : JrunCommand.SUBCOMMANDS) {
+            if (JrunCommand.subcommand(n).getClass().getAnnotation(picocli.CommandLine.Command.class).hidden()) continue;
+            assertTrue(root.out().contains("\n  " + n + " ") || root.out().contains("\n  " + n + ","), n + " in " + root.out());
+        }
+    }
+
     @Test
     void lintOfTheExamplesIsClean() {
         Out o = jrun("lint", "specs/");
