@@ -96,11 +96,17 @@ class RunnerTest {
         assertEquals(2, stats(r).stallsRecovered());
     }
 
+    /**
+     * More stalls are injected than the three timeouts a run allows: a real stall (a fork that
+     * caught a safepoint, killed at once, not timed out) may take one attempt's place, and must
+     * not let an attempt through.
+     */
     @Test
     void threeTimedOutStallsAreOneFailureWithNothingLeft() throws Exception {
-        Runner r = runner(1000, FaultInjection.stall(FaultInjection.Where.BEFORE_EXEC, 3));
+        Runner r = runner(1000, FaultInjection.stall(FaultInjection.Where.BEFORE_EXEC, 10));
         RunnerException e = assertThrows(RunnerException.class, () -> r.execute(plan("true")));
-        assertTrue(e.getMessage().contains("stalled before exec 3 times (3 of them timed out after 1000 ms)"), e.getMessage());
+        assertTrue(e.getMessage().matches("(?s).*stalled before exec ([3-9]|10) times \\(3 of them timed out after 1000 ms\\).*"),
+                e.getMessage());
         assertEquals(1, stats(r).stallsUnrecovered());
         assertEquals(0, stats(r).stallsRecovered());
     }
