@@ -390,9 +390,7 @@ class ContainerTest {
         awaitOutput("ready");
         assertFalse(Jrun.processesWith("JRUN_IT=" + marker).isEmpty());
         p.destroyForcibly().waitFor(); // SIGKILL: no finally runs in jrun
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Jrun.processesWith("JRUN_IT=" + marker).isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
-        assertEquals(List.of(), Jrun.processesWith("JRUN_IT=" + marker), "the parent-death signal did not fire");
+        assertEquals(List.of(), Jrun.awaitGone("JRUN_IT=" + marker, 5000), "the parent-death signal did not fire");
         // and its private dir went when the process started: @AfterEach finds none
     }
 

@@ -92,15 +92,10 @@ class DetachedTest {
                 }
             }
         }
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        List<Long> service = Jrun.processesWith(env.get("JRUN_TEST_MARKER"));
-        while (!service.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            service = Jrun.processesWith(env.get("JRUN_TEST_MARKER"));
-        }
+        List<Long> service = Jrun.awaitGone(env.get("JRUN_TEST_MARKER"), 10_000);
         if (!service.isEmpty()) {
             problems.add("the service (" + service + ") did not exit on its own");
-            for (long pid : service) Jrun.sh(List.of("kill", "-9", Long.toString(pid)));
+            Jrun.kill(service);
         }
         if (Files.exists(state.resolve("service.sock"))) problems.add("the service's socket is left");
         if (!Jrun.privateDirs(dir).isEmpty()) problems.add("private dirs left: " + Jrun.privateDirs(dir));
@@ -315,54 +310,42 @@ class DetachedTest {
     @Test
     void networkConnectAddsAnInterfaceThatGoesWithTheContainer() throws Exception {
         setUp(Mode.ROOT);
-        String ns = "jrun-dt-" + UUID.randomUUID().toString().substring(0, 8);
-        assertEquals(0, Jrun.sh(List.of("ip", "netns", "add", ns)));
-        List<String> in = List.of("ip", "netns", "exec", ns);
-        try {
-            Path spec = spec("nic", "", "/bin/sleep", "1000");
-            assertEquals(0, Jrun.cli(in, mode, dir, env, "run", "-d", spec.toString()).exit());
-            String id = Jrun.output(List.of("ip", "netns", "exec", ns, "readlink", "/proc/self/ns/net")).trim();
-            Path leases = Path.of("/run/jrun/net", "net-" + id.substring(id.indexOf('[') + 1, id.indexOf(']')));
-            Result c = Jrun.cli(in, mode, dir, env, "network", "connect", "nic", "--bridge", "jrt0", "--subnet", "10.77.0.0/24");
-            assertEquals(0, c.exit(), c.toString());
-            assertEquals("eth0 10.77.0.2/24\n", c.out());
-            Result addr = Jrun.cli(in, mode, dir, env, "exec", "nic", "--", "ip", "-4", "addr", "show", "eth0");
-            assertTrue(addr.out().contains("inet 10.77.0.2/24") && addr.out().contains("UP"), addr.toString());
-            assertEquals(2, hostLinks(ns).size(), "the bridge and the veth's host end: " + hostLinks(ns));
+        try (TestNetns ns = TestNetns.create("jrun-dt-")) {
+            List<String> in = ns.in;
+            try {
+                Path spec = spec("nic", "", "/bin/sleep", "1000");
+                assertEquals(0, Jrun.cli(in, mode, dir, env, "run", "-d", spec.toString()).exit());
+                Path leases = ns.leaseFolder();
+                Result c = Jrun.cli(in, mode, dir, env, "network", "connect", "nic", "--bridge", "jrt0", "--subnet", "10.77.0.0/24");
+                assertEquals(0, c.exit(), c.toString());
+                assertEquals("eth0 10.77.0.2/24\n", c.out());
+                Result addr = Jrun.cli(in, mode, dir, env, "exec", "nic", "--", "ip", "-4", "addr", "show", "eth0");
+                assertTrue(addr.out().contains("inet 10.77.0.2/24") && addr.out().contains("UP"), addr.toString());
+                assertEquals(2, ns.links().size(), "the bridge and the veth's host end: " + ns.links());
 
-            Result d = Jrun.cli(in, mode, dir, env, "network", "disconnect", "nic", "--bridge", "jrt0");
-            assertEquals(0, d.exit(), d.toString());
-            Result none = Jrun.cli(in, mode, dir, env, "exec", "nic", "--", "cat", "/proc/net/dev");
-            assertFalse(none.out().contains("eth0"), none.toString());
-            assertEquals(List.of("jrt0"), hostLinks(ns));
+                Result d = Jrun.cli(in, mode, dir, env, "network", "disconnect", "nic", "--bridge", "jrt0");
+                assertEquals(0, d.exit(), d.toString());
+                Result none = Jrun.cli(in, mode, dir, env, "exec", "nic", "--", "cat", "/proc/net/dev");
+                assertFalse(none.out().contains("eth0"), none.toString());
+                assertEquals(List.of("jrt0"), ns.links());
 
-            assertEquals(0, Jrun.cli(in, mode, dir, env, "network", "connect", "nic", "--bridge", "jrt0", "--subnet", "10.77.0.0/24").exit());
-            Result busy = Jrun.cli(in, mode, dir, env, "network", "rm", "jrt0");
-            assertEquals(1, busy.exit(), busy.toString());
-            assertTrue(busy.err().contains("in use by 1 running container"), busy.toString());
-            assertEquals(0, Jrun.cli(in, mode, dir, env, "rm", "-f", "nic").exit());
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (hostLinks(ns).size() > 1 && System.nanoTime() < deadline) Thread.sleep(50);
-            assertEquals(List.of("jrt0"), hostLinks(ns), "the container's end removed its veth");
-            assertFalse(Files.exists(leases.resolve("jrt0.leases")) && !Files.readString(leases.resolve("jrt0.leases")).isBlank(),
-                    "the lease is released");
-            Result rm = Jrun.cli(in, mode, dir, env, "network", "rm", "jrt0");
-            assertEquals(0, rm.exit(), rm.toString());
-            assertEquals(List.of(), hostLinks(ns));
-        } finally {
-            Jrun.cli(in, mode, dir, env, "rm", "-f", "nic");
-            Jrun.sh(List.of("ip", "netns", "del", ns));
+                assertEquals(0, Jrun.cli(in, mode, dir, env, "network", "connect", "nic", "--bridge", "jrt0", "--subnet", "10.77.0.0/24").exit());
+                Result busy = Jrun.cli(in, mode, dir, env, "network", "rm", "jrt0");
+                assertEquals(1, busy.exit(), busy.toString());
+                assertTrue(busy.err().contains("in use by 1 running container"), busy.toString());
+                assertEquals(0, Jrun.cli(in, mode, dir, env, "rm", "-f", "nic").exit());
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (ns.links().size() > 1 && System.nanoTime() < deadline) Thread.sleep(50);
+                assertEquals(List.of("jrt0"), ns.links(), "the container's end removed its veth");
+                assertFalse(Files.exists(leases.resolve("jrt0.leases")) && !Files.readString(leases.resolve("jrt0.leases")).isBlank(),
+                        "the lease is released");
+                Result rm = Jrun.cli(in, mode, dir, env, "network", "rm", "jrt0");
+                assertEquals(0, rm.exit(), rm.toString());
+                assertEquals(List.of(), ns.links());
+            } finally {
+                Jrun.cli(in, mode, dir, env, "rm", "-f", "nic");
+            }
         }
-    }
-
-    /** The links of a test's network namespace but lo. */
-    private static List<String> hostLinks(String ns) throws Exception {
-        List<String> out = new ArrayList<>();
-        for (String l : Jrun.output(List.of("ip", "netns", "exec", ns, "ip", "-o", "link")).split("\n")) {
-            String[] f = l.split(": ");
-            if (f.length > 1 && !f[1].equals("lo")) out.add(f[1].split("@")[0]);
-        }
-        return out;
     }
 
     /**
@@ -373,31 +356,30 @@ class DetachedTest {
     @Test
     void aDetachedBridgeContainersLeaseOutlivesAKilledService() throws Exception {
         setUp(Mode.ROOT);
-        String ns = "jrun-dt-" + UUID.randomUUID().toString().substring(0, 8);
-        assertEquals(0, Jrun.sh(List.of("ip", "netns", "add", ns)));
-        List<String> in = List.of("ip", "netns", "exec", ns);
         String net = "network: {mode: bridge, bridge: jrt0, subnet: 10.78.0.0/24, nat: false}\n";
-        try {
-            assertEquals(0, Jrun.cli(in, mode, dir, env, "run", "-d", spec("leased", net, "/bin/sleep", "1000").toString()).exit());
-            int service = number(Jrun.cli(in, mode, dir, env, "state", "leased").out(), "supervisorPid");
-            assertEquals(0, Jrun.sh(List.of("kill", "-9", Integer.toString(service))));
-            while (Files.exists(Path.of("/proc/" + service))) Thread.sleep(20);
-            Result addr = Jrun.cli(in, mode, dir, env, "exec", "leased", "--", "ip", "-4", "addr", "show", "eth0");
-            assertTrue(addr.out().contains("inet 10.78.0.2/24"), addr.toString());
+        try (TestNetns ns = TestNetns.create("jrun-dt-")) {
+            List<String> in = ns.in;
+            try {
+                assertEquals(0, Jrun.cli(in, mode, dir, env, "run", "-d", spec("leased", net, "/bin/sleep", "1000").toString()).exit());
+                int service = number(Jrun.cli(in, mode, dir, env, "state", "leased").out(), "supervisorPid");
+                assertEquals(0, Jrun.sh(List.of("kill", "-9", Integer.toString(service))));
+                while (Files.exists(Path.of("/proc/" + service))) Thread.sleep(20);
+                Result addr = Jrun.cli(in, mode, dir, env, "exec", "leased", "--", "ip", "-4", "addr", "show", "eth0");
+                assertTrue(addr.out().contains("inet 10.78.0.2/24"), addr.toString());
 
-            Path pinned = spec("pinned", "network: {mode: bridge, bridge: jrt0, subnet: 10.78.0.0/24, nat: false, address: 10.78.0.2}\n",
-                    "/bin/true");
-            Result refused = Jrun.cli(in, mode, dir, env, pinned.toString());
-            assertEquals(125, refused.exit(), refused.toString());
-            int init = number(Jrun.cli(in, mode, dir, env, "state", "leased").out(), "pid");
-            assertTrue(refused.err().contains("address 10.78.0.2 on bridge jrt0 is leased to the jrun with pid " + init), refused.toString());
+                Path pinned = spec("pinned", "network: {mode: bridge, bridge: jrt0, subnet: 10.78.0.0/24, nat: false, address: 10.78.0.2}\n",
+                        "/bin/true");
+                Result refused = Jrun.cli(in, mode, dir, env, pinned.toString());
+                assertEquals(125, refused.exit(), refused.toString());
+                int init = number(Jrun.cli(in, mode, dir, env, "state", "leased").out(), "pid");
+                assertTrue(refused.err().contains("address 10.78.0.2 on bridge jrt0 is leased to the jrun with pid " + init), refused.toString());
 
-            assertEquals(0, Jrun.cli(in, mode, dir, env, "rm", "-f", "leased").exit());
-            Result after = Jrun.cli(in, mode, dir, env, pinned.toString());
-            assertEquals(0, after.exit(), "the init is gone, its lease reclaimed: " + after);
-        } finally {
-            Jrun.cli(in, mode, dir, env, "rm", "-f", "leased");
-            Jrun.sh(List.of("ip", "netns", "del", ns));
+                assertEquals(0, Jrun.cli(in, mode, dir, env, "rm", "-f", "leased").exit());
+                Result after = Jrun.cli(in, mode, dir, env, pinned.toString());
+                assertEquals(0, after.exit(), "the init is gone, its lease reclaimed: " + after);
+            } finally {
+                Jrun.cli(in, mode, dir, env, "rm", "-f", "leased");
+            }
         }
     }
 }

@@ -321,6 +321,22 @@ final class Jrun {
         return out;
     }
 
+    /** Waits up to {@code millis} for every process with {@code marker} to exit; the pids still there. */
+    static List<Long> awaitGone(String marker, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        List<Long> left = processesWith(marker);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            left = processesWith(marker);
+        }
+        return left;
+    }
+
+    /** SIGKILL to each of {@code pids}: processes of the test's own that must not outlive it. */
+    static void kill(List<Long> pids) throws IOException, InterruptedException {
+        for (long pid : pids) sh(List.of("kill", "-9", Long.toString(pid)));
+    }
+
     private static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {

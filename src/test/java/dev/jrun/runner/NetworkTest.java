@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -36,8 +34,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class NetworkTest {
     private static final Path BUSYBOX_REL = Path.of("bin/busybox");
 
-    private String ns;
-    private String upstream; // the peer namespace of a slirp test's default route, or null
+    private TestNetns ns;
+    private TestNetns upstream; // the peer namespace of a slirp test's default route, or null
     private List<String> in;
     private Path dir;
     private String marker;
@@ -47,10 +45,8 @@ class NetworkTest {
     @BeforeEach
     void namespace() throws Exception {
         dir = Jrun.workdir();
-        ns = "jrun-nt-" + UUID.randomUUID().toString().substring(0, 8);
-        assertEquals(0, Jrun.sh(List.of("ip", "netns", "add", ns)), "ip netns add " + ns);
-        in = List.of("ip", "netns", "exec", ns);
-        assertEquals(0, inNs("ip", "link", "set", "lo", "up"));
+        ns = TestNetns.create("jrun-nt-");
+        in = ns.in;
         marker = "jrun-nt-" + UUID.randomUUID();
         mountsBefore = Jrun.hostMounts();
     }
@@ -65,37 +61,33 @@ class NetworkTest {
                     p.waitFor(10, TimeUnit.SECONDS);
                 }
             }
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            List<Long> left = Jrun.processesWith(marker);
-            while (!left.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                left = Jrun.processesWith(marker);
-            }
+            List<Long> left = Jrun.awaitGone(marker, 10_000);
             if (!left.isEmpty()) {
                 problems.add("processes left: " + left);
-                for (long pid : left) Jrun.sh(List.of("kill", "-9", Long.toString(pid)));
+                Jrun.kill(left);
             }
             // A container's veth goes with its namespace, which the kernel tears down a moment after its last process.
-            deadline = System.nanoTime() + 5_000_000_000L;
-            while (links().stream().anyMatch(l -> l.startsWith("jr")) && System.nanoTime() < deadline) Thread.sleep(50);
-            List<String> links = links();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (ns.links().stream().anyMatch(l -> l.startsWith("jr")) && System.nanoTime() < deadline) Thread.sleep(50);
+            List<String> links = ns.links();
             links.remove("vt0");
             if (!links.isEmpty()) problems.add("links left: " + links);
-            if (Files.exists(leaseFolder())) problems.add("lease folder left: " + leaseFolder() + " " + Jrun.output(List.of("ls", "-la", leaseFolder().toString())));
+            Path leases = ns.leaseFolder();
+            if (Files.exists(leases)) problems.add("lease folder left: " + leases + " " + Jrun.output(List.of("ls", "-la", leases.toString())));
             deadline = System.nanoTime() + 5_000_000_000L;
             while (!listening().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
             String listening = listening();
             if (!listening.isEmpty()) problems.add("listening sockets left: " + listening);
-            String rules = Jrun.output(concat(in, "nft", "list", "ruleset")).trim();
+            String rules = ns.output("nft", "list", "ruleset").trim();
             if (!rules.isEmpty()) problems.add("nft rules left: " + rules);
             if (!Jrun.privateDirs(dir).isEmpty()) problems.add("private dirs left: " + Jrun.privateDirs(dir));
             Set<String> mounts = Jrun.hostMounts();
             mounts.removeAll(mountsBefore);
-            mounts.removeIf(m -> m.contains(" /run/netns/" + ns)); // the test's own namespaces
+            mounts.removeIf(m -> m.contains(" /run/netns/" + ns.name)); // the test's own namespaces
             if (!mounts.isEmpty()) problems.add("mounts left: " + mounts);
         } finally {
-            Jrun.sh(List.of("ip", "netns", "del", ns));
-            if (upstream != null) Jrun.sh(List.of("ip", "netns", "del", upstream));
+            ns.close();
+            if (upstream != null) upstream.close();
             Jrun.deleteTree(dir);
         }
         assertEquals(List.of(), problems);
@@ -132,7 +124,7 @@ class NetworkTest {
                 + " for i in $(seq 50); do echo from-container | nc 10.90.0.10 7000 && exit 0; sleep 0.1; done; exit 1", BRIDGE + "}\n"));
         assertEquals(0, client.exit(), client.toString());
         assertEquals("10.90.0.2/24\n", client.out(), "the first free address of the subnet");
-        String nat = Jrun.output(concat(in, "nft", "list", "table", "ip", "jrun_jt0"));
+        String nat = ns.output("nft", "list", "table", "ip", "jrun_jt0");
         assertTrue(nat.contains("ip saddr 10.90.0.0/24") && nat.contains("masquerade"), "the NAT rule while a lease is held: " + nat);
         assertTrue(reachesThroughLoopback(8080, "from-host", sd), "the published port");
         Result s = Jrun.finish(server, sd);
@@ -178,7 +170,7 @@ class NetworkTest {
         Path kd = Jrun.workdir();
         Process killed = start(Mode.ROOT, kd, spec("echo up; exec sleep 1000", pinned));
         waitForOutput(kd, "up");
-        Path leases = leaseFolder().resolve("jt0.leases");
+        Path leases = ns.leaseFolder().resolve("jt0.leases");
         assertTrue(Files.readString(leases).contains("10.90.0.50"), Files.readString(leases));
         assertEquals(0, Jrun.sh(List.of("kill", "-9", Long.toString(killed.pid()))));
         killed.waitFor(10, TimeUnit.SECONDS);
@@ -201,7 +193,7 @@ class NetworkTest {
     @EnumSource(Mode.class)
     void slirpReachesTheHostsLoopbackAndPublishesAPort(Mode mode) throws Exception {
         Launch how = slirpReady();
-        Process hostServer = mine(concat(in, busybox(), "nc", "-l", "-p", "7100", "127.0.0.1"));
+        Process hostServer = mine(ns.cmd(busybox(), "nc", "-l", "-p", "7100", "127.0.0.1"));
         waitListening(7100);
         String network = mode == Mode.ROOTLESS
                 ? "network: {mode: bridge, rootless: slirp, ports: [\"8081:7000\"]}\n"
@@ -250,7 +242,7 @@ class NetworkTest {
 
     @Test
     void aTakenPortFailsNamingThePortAndItsOwner() throws Exception {
-        Process holder = mine(concat(in, busybox(), "nc", "-l", "-p", "8082"));
+        Process holder = mine(ns.cmd(busybox(), "nc", "-l", "-p", "8082"));
         waitListening(8082);
         Result r = run(Mode.ROOT, dir, spec("true", BRIDGE + ", ports: [\"8082:80\"]}\n"));
         assertOneLineError(r, "8082/tcp is taken by the process with pid " + holder.pid() + ": free it or publish another host port");
@@ -262,7 +254,7 @@ class NetworkTest {
     void anAddressOutsideTheSubnetIsRefused() throws Exception {
         Result r = run(Mode.ROOT, dir, spec("true", BRIDGE + ", address: 10.91.0.10}\n"));
         assertOneLineError(r, "address \"10.91.0.10\" is outside the subnet 10.90.0.0/24; pick one from 10.90.0.2 to 10.90.0.254 [network-address]");
-        assertEquals(List.of(), links(), "no bridge was made");
+        assertEquals(List.of(), ns.links(), "no bridge was made");
     }
 
     @Test
@@ -336,19 +328,16 @@ class NetworkTest {
      * bound over it in a mount namespace of jrun's own (the host's node is not touched).
      */
     private Launch slirpReady() throws Exception {
-        upstream = ns + "-up";
-        assertEquals(0, Jrun.sh(List.of("ip", "netns", "add", upstream)));
-        assertEquals(0, inNs("ip", "link", "add", "vt0", "type", "veth", "peer", "name", "vt1", "netns", upstream));
-        assertEquals(0, inNs("ip", "addr", "add", "10.99.0.1/24", "dev", "vt0"));
-        assertEquals(0, inNs("ip", "link", "set", "vt0", "up"));
-        assertEquals(0, Jrun.sh(List.of("ip", "netns", "exec", upstream, "ip", "link", "set", "vt1", "up")));
-        assertEquals(0, inNs("ip", "route", "add", "default", "via", "10.99.0.2", "dev", "vt0", "onlink"));
+        upstream = TestNetns.create(ns.name + "-up-");
+        assertEquals(0, ns.sh("ip", "link", "add", "vt0", "type", "veth", "peer", "name", "vt1", "netns", upstream.name));
+        assertEquals(0, ns.sh("ip", "addr", "add", "10.99.0.1/24", "dev", "vt0"));
+        assertEquals(0, ns.sh("ip", "link", "set", "vt0", "up"));
+        assertEquals(0, upstream.sh("ip", "link", "set", "vt1", "up"));
+        assertEquals(0, ns.sh("ip", "route", "add", "default", "via", "10.99.0.2", "dev", "vt0", "onlink"));
         Path tun = Files.createDirectory(dir.resolve("tun"));
         String script = "mount -t tmpfs -o mode=755 tmpfs " + tun + " && mknod " + tun + "/tun c 10 200 && chmod 666 " + tun
                 + "/tun && mount --bind " + tun + "/tun /dev/net/tun";
-        List<String> w = new ArrayList<>(in);
-        w.addAll(List.of("unshare", "-m", "sh", "-c", script + " && exec \"$@\"", "sh"));
-        return new Launch(w, List.of(), Map.of("JRUN_TEST_MARKER", marker));
+        return new Launch(ns.cmd("unshare", "-m", "sh", "-c", script + " && exec \"$@\"", "sh"), List.of(), Map.of("JRUN_TEST_MARKER", marker));
     }
 
     private static String busybox() throws Exception {
@@ -367,76 +356,49 @@ class NetworkTest {
         Path input = dir.resolve("send-" + port);
         Files.writeString(input, text + "\n");
         for (int i = 0; i < 20; i++) {
-            Process p = new ProcessBuilder(concat(in, busybox(), "nc", "127.0.0.1", Integer.toString(port)))
+            Process p = new ProcessBuilder(ns.cmd(busybox(), "nc", "127.0.0.1", Integer.toString(port)))
                     .redirectInput(input.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-            long deadline = System.nanoTime() + 1_500_000_000L;
-            while (System.nanoTime() < deadline) {
-                if (Files.readString(container.resolve("out")).lines().anyMatch(text::equals)) return true;
-                Thread.sleep(50);
-            }
+            if (printed(container, text, 1500)) return true;
         }
         return false;
     }
 
     private void waitListening(int port) throws Exception {
         for (int i = 0; i < 100; i++) {
-            if (Jrun.output(concat(in, "ss", "-Hltn", "sport", "= :" + port)).contains(":" + port)) return;
+            if (ns.output("ss", "-Hltn", "sport", "= :" + port).contains(":" + port)) return;
             Thread.sleep(50);
         }
         fail("nothing listens on " + port);
     }
 
-    private static void waitForOutput(Path d, String line) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (Files.readString(d.resolve("out")).lines().anyMatch(line::equals)) return;
+    /** Whether the container whose output is in {@code d} prints {@code line} within {@code millis}. */
+    private static boolean printed(Path d, String line, long millis) throws Exception {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        do {
+            if (Files.readString(d.resolve("out")).lines().anyMatch(line::equals)) return true;
             Thread.sleep(50);
-        }
-        fail("no \"" + line + "\" from the container:\n" + Files.readString(d.resolve("out")) + Files.readString(d.resolve("err")));
+        } while (System.nanoTime() < deadline);
+        return false;
+    }
+
+    private static void waitForOutput(Path d, String line) throws Exception {
+        if (!printed(d, line, 20_000)) fail("no \"" + line + "\" from the container:\n" + Files.readString(d.resolve("out")) + Files.readString(d.resolve("err")));
     }
 
     /** {@code jrun network rm jt0}: the bridge is all a finished bridge run leaves, and it goes. */
     private void removeBridge() throws Exception {
         Result rm = Jrun.cli(in, Mode.ROOT, dir, Map.of(), "network", "rm", "jt0");
         assertEquals(0, rm.exit(), rm.toString());
-        assertEquals(List.of(), links());
+        assertEquals(List.of(), ns.links());
     }
 
     private void removeBridgeIfAny() throws Exception {
-        if (links().contains("jt0")) removeBridge();
+        if (ns.links().contains("jt0")) removeBridge();
     }
 
     /** Every listening TCP and UDP socket in the test's namespace: proxies and helpers show here. */
     private String listening() throws Exception {
-        return Jrun.output(concat(in, "ss", "-Hltun")).trim();
-    }
-
-    private int inNs(String... cmd) throws Exception {
-        return Jrun.sh(concat(in, cmd));
-    }
-
-    /** The test namespace's links but lo. */
-    private List<String> links() throws Exception {
-        List<String> out = new ArrayList<>();
-        for (String l : Jrun.output(concat(in, "ip", "-o", "link")).split("\n")) {
-            String[] f = l.split(": ");
-            if (f.length > 1 && !f[1].equals("lo")) out.add(f[1].split("@")[0]);
-        }
-        return out;
-    }
-
-    /** /run/jrun/net/net-INODE of the test's namespace, where its leases live. */
-    private Path leaseFolder() throws Exception {
-        String id = Jrun.output(concat(in, "readlink", "/proc/self/ns/net")).trim();
-        Matcher m = Pattern.compile("net:\\[(\\d+)]").matcher(id);
-        assertTrue(m.find(), id);
-        return Path.of("/run/jrun/net", "net-" + m.group(1));
-    }
-
-    private static List<String> concat(List<String> prefix, String... rest) {
-        List<String> l = new ArrayList<>(prefix);
-        l.addAll(List.of(rest));
-        return l;
+        return ns.output("ss", "-Hltun").trim();
     }
 }
