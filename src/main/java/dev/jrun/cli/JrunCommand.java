@@ -46,10 +46,6 @@ public final class JrunCommand implements Callable<Integer> {
         }
     }
 
-    /** The subcommands, in the order {@code jrun --help} lists them (Main.COMMANDS adds the aliases). */
-    static final String[] SUBCOMMANDS = {"run", "lint", "plan", "schema", "network", "ps", "state", "logs", "kill", "stop",
-        "wait", "rm", "service", "exec", "ns", "train", "help"};
-
     /** A fresh instance of the subcommand {@code name} names (or aliases), or null. A switch, not lambdas: no indy on the cold path. */
     static Object subcommand(String name) {
         switch (name) {
@@ -81,7 +77,7 @@ public final class JrunCommand implements Callable<Integer> {
         if (named != null) {
             cl.addSubcommand(named);
         } else {
-            for (String name : SUBCOMMANDS) cl.addSubcommand(subcommand(name));
+            for (String name : Main.SUBCOMMANDS) cl.addSubcommand(subcommand(name));
         }
         return cl;
     }

@@ -70,7 +70,7 @@ public final class Service {
     private Service(StateDir state, Runner runner) {
         this.state = state;
         this.runner = runner;
-        ProcStat me = ProcStat.read("/proc/self/stat");
+        ProcStat me = ProcStat.self();
         this.selfPid = me.pid();
         this.selfStart = me.startTime();
     }

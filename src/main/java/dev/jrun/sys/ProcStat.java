@@ -18,11 +18,16 @@ public record ProcStat(int pid, char state, long startTime, int exitCode, long a
      * SIGKILLed (its private dir's name, its address leases), so that a later run can tell a
      * holder that is gone from a live one, pid reuse included.
      */
-    public static final String SELF = self();
+    public static final String SELF = holder();
 
-    private static String self() {
-        ProcStat me = read("/proc/self/stat");
+    private static String holder() {
+        ProcStat me = self();
         return me == null ? "0.0" : me.pid() + "." + me.startTime();
+    }
+
+    /** /proc/self/stat: this process now, or null when /proc is not there. */
+    public static ProcStat self() {
+        return read("/proc/self/stat");
     }
 
     /** Whether the process a {@link #SELF}-style "PID.STARTTIME" names is still that one, and not a zombie. */

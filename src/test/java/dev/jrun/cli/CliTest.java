@@ -34,7 +34,7 @@ class CliTest {
     @Test
     void everyCommandNameBuildsThatCommand() {
         java.util.Set<String> names = new java.util.TreeSet<>();
-        for (String n : JrunCommand.SUBCOMMANDS) {
+        for (String n : Main.SUBCOMMANDS) {
             picocli.CommandLine.Command c = JrunCommand.subcommand(n).getClass().getAnnotation(picocli.CommandLine.Command.class);
             assertEquals(n, c.name());
             names.add(c.name());
@@ -57,7 +57,7 @@ class CliTest {
         Out root = jrun("--help");
         Out help = jrun("help");
         assertEquals(root.out(), help.out());
-        for (String n : JrunCommand.SUBCOMMANDS) {
+        for (String n : Main.SUBCOMMANDS) {
             if (JrunCommand.subcommand(n).getClass().getAnnotation(picocli.CommandLine.Command.class).hidden()) continue;
             assertTrue(root.out().contains("\n  " + n + " ") || root.out().contains("\n  " + n + ","), n + " in " + root.out());
         }

@@ -35,7 +35,7 @@ public record ContainerState(String id, String written, int pid, long initStart,
      * answered leaves a folder that must not read as "created" for ever.
      */
     public static ContainerState created(String id, String spec, String bundle, String created) {
-        ProcStat me = ProcStat.read("/proc/self/stat");
+        ProcStat me = ProcStat.self();
         return new ContainerState(id, CREATED, 0, 0, currentBootId(), created, spec, bundle, null,
                 me == null ? 0 : me.pid(), me == null ? 0 : me.startTime(), Map.of());
     }

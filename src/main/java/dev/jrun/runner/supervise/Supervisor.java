@@ -53,7 +53,7 @@ public final class Supervisor {
     private static final long[] ARG_AREA = argArea();
 
     private static long[] argArea() {
-        dev.jrun.sys.ProcStat me = dev.jrun.sys.ProcStat.read("/proc/self/stat");
+        dev.jrun.sys.ProcStat me = dev.jrun.sys.ProcStat.self();
         if (me == null || me.argEnd() <= me.argStart() || me.argEnd() - me.argStart() >= (1 << 20)) return new long[] {0, 0};
         return new long[] {me.argStart(), me.argEnd() - me.argStart()};
     }

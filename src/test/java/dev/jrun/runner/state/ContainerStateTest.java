@@ -13,15 +13,11 @@ class ContainerStateTest {
     @TempDir
     Path dir;
 
-    static ProcStat self() {
-        return ProcStat.read("/proc/self/stat");
-    }
-
     @Test
     void theStatusIsTheProcesssNotWhatWasWritten() throws Exception {
         ContainerState created = ContainerState.created("web", "/s.yaml", "/", "2026-12-02T00:00:00Z");
         assertEquals(ContainerState.CREATED, created.status());
-        ProcStat me = self();
+        ProcStat me = ProcStat.self();
         ContainerState running = created.running(me.pid(), me.startTime(), me.pid(), me.startTime());
         assertEquals(ContainerState.RUNNING, running.status(), "this JVM is alive");
         assertTrue(running.supervised());
@@ -38,7 +34,7 @@ class ContainerStateTest {
     @Test
     void aCreatedContainerWhoseCreatorIsGoneIsStopped() {
         ContainerState created = ContainerState.created("web", "/s.yaml", "/", "2026-12-02T00:00:00Z");
-        assertEquals(self().pid(), created.supervisorPid(), "the creator supervises until the service takes over");
+        assertEquals(ProcStat.self().pid(), created.supervisorPid(), "the creator supervises until the service takes over");
         ContainerState orphan = new ContainerState("web", ContainerState.CREATED, 0, 0, created.bootId(), created.created(), "/s.yaml",
                 "/", null, created.supervisorPid(), created.supervisorStart() + 1, Map.of());
         assertEquals(ContainerState.STOPPED, orphan.status(), "its creator is not alive (another start time)");
@@ -49,7 +45,7 @@ class ContainerStateTest {
 
     @Test
     void writtenWholeAndReadBack() throws Exception {
-        ProcStat me = self();
+        ProcStat me = ProcStat.self();
         ContainerState s = ContainerState.created("web", "/s.yaml", "/", "2026-12-02T00:00:00Z").running(me.pid(), me.startTime(), 7, 8);
         s.write(dir);
         ContainerState back = ContainerState.read(dir);
