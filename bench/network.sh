@@ -138,11 +138,13 @@ to_host() { # NETWORK ADDRESS PORT
 }
 # pasta's tap path swings from run to run on this kind of machine (a manual pasta, without jrun,
 # shows the same), so each direction is measured $reps times: the median and the range.
-spread() { python3 -c "import statistics, sys; v = sorted(float(x) for x in sys.argv[1:]); print(f'{statistics.median(v):.0f} ({v[0]:.0f}-{v[-1]:.0f})')" "$@"; }
+median() { python3 -c "import statistics, sys; print(f'{statistics.median([float(x) for x in sys.argv[1:]]):.0f}')" "$@"; }
+spread() { python3 -c "import sys; v = sorted(float(x) for x in sys.argv[1:]); print(f'({v[0]:.0f}-{v[-1]:.0f})')" "$@"; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 ub=(); us=()
 for i in $(seq "$reps"); do ub+=("$(to_host "$bridge}" 10.88.0.1 7001)"); us+=("$(to_host "{mode: slirp}" 10.0.2.2 7002)"); done
-u_bridge=$(spread "${ub[@]}"); u_slirp=$(spread "${us[@]}")
-u_ratio=$(python3 -c "import statistics, sys; a = [float(x) for x in sys.argv[1].split()]; b = [float(x) for x in sys.argv[2].split()]; print(f'{statistics.median(b) / statistics.median(a):.2f}')" "${ub[*]}" "${us[*]}")
+u_bridge="$(median "${ub[@]}") $(spread "${ub[@]}")"; u_slirp="$(median "${us[@]}") $(spread "${us[@]}")"
+u_ratio=$(ratio "$(median "${us[@]}")" "$(median "${ub[@]}")")
 
 echo "container <-> container over the bridge ..."
 spec cli "$bridge}" "until nc 10.88.0.10 5002 < /dev/null; do sleep 0.1; done;
@@ -161,7 +163,6 @@ spec t-slirp "{mode: slirp}" "true"
 hyperfine -N --warmup 2 --runs "$runs" --export-json "$tmp/start.json" \
   -n none "$jrun $tmp/t-none.yaml" -n bridge "$jrun $tmp/t-bridge.yaml" -n slirp "$jrun $tmp/t-slirp.yaml" >/dev/null
 
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 echo
 echo "TCP, host -> container            throughput MiB/s   connect+echo us (median)"
 printf "  %-32s %10s   %10s\n" "bridge, by address" "$t_direct" "$l_direct"
