@@ -1,6 +1,7 @@
 package dev.jrun.cli;
 
 import dev.jrun.ExitCodes;
+import dev.jrun.host.IoMessages;
 import dev.jrun.host.StaticInit;
 import dev.jrun.plan.Plan;
 import dev.jrun.plan.PlanCodec;
@@ -57,7 +58,7 @@ final class DetachedRun {
             containers.remove(id);
             return reply.get("exit") instanceof Number n ? n.intValue() : ExitCodes.FAILED;
         } catch (IOException | Containers.Failure e) {
-            System.err.println("jrun run: " + id + ": " + e.getMessage());
+            System.err.println("jrun run: " + id + ": " + (e instanceof IOException io ? IoMessages.of(io) : e.getMessage()));
             try {
                 containers.remove(id);
             } catch (Containers.Failure ignored) {

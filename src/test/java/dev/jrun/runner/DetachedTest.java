@@ -239,6 +239,17 @@ class DetachedTest {
         Result dirProgram = jrun("run", "-d", spec("adir", "", "/etc").toString());
         assertEquals(125, dirProgram.exit());
         assertTrue(dirProgram.err().contains("EACCES"), dirProgram.toString());
+
+        if (m == Mode.ROOTLESS) {
+            // A state folder nobody may make: the reason and the fix, not just the path.
+            Path blocked = dir.resolve("root-only");
+            Files.createDirectory(blocked, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+            Result unwritable = Jrun.cli(mode, dir, Map.of("JRUN_STATE_DIR", blocked.resolve("state").toString()), "ps");
+            assertEquals(125, unwritable.exit(), unwritable.toString());
+            assertEquals("jrun ps: the state folder " + blocked.resolve("state") + ": permission denied"
+                    + " (set JRUN_STATE_DIR or XDG_RUNTIME_DIR to a directory of yours)\n", unwritable.err());
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.jrun.runner.state;
 
 import dev.jrun.host.HostInfo;
+import dev.jrun.host.IoMessages;
 import dev.jrun.sys.HostSyscalls;
 import dev.jrun.sys.LinuxHost;
 import dev.jrun.sys.Signals;
@@ -49,7 +50,8 @@ public final class Containers {
                     : StateDir.forUser(HostInfo.effectiveUid());
             return new Containers(d, LinuxHost.INSTANCE);
         } catch (IOException e) {
-            throw new Failure("the state folder: " + e.getMessage());
+            throw new Failure("the state folder " + IoMessages.of(e)
+                    + " (set JRUN_STATE_DIR or XDG_RUNTIME_DIR to a directory of yours)");
         }
     }
 
@@ -81,7 +83,7 @@ public final class Containers {
             throw new Failure("a container named " + name + " exists (" + status + "): remove it with 'jrun rm "
                     + (ContainerState.RUNNING.equals(status) ? "-f " : "") + name + "', or pass --name NAME");
         } catch (IOException e) {
-            throw new Failure("creating " + d + ": " + e.getMessage());
+            throw new Failure("creating " + IoMessages.of(e));
         }
     }
 
