@@ -169,8 +169,9 @@ final class Jrun {
     private static List<String> jvmOptions;
 
     /**
-     * The launcher's own JVM flags (bin/jrun --print-jvm-opts), but JNA unpacks its stub itself:
-     * the launcher's unpacked copy lies in the checkout, which nobody may not be able to read.
+     * The launcher's own JVM flags (bin/jrun --print-jvm-opts), but JNA unpacks its stub itself
+     * and jrun finds its tools in the copy: the launcher's unpacked stub and its -Djrun.home lie in
+     * the checkout, which nobody may not be able to read (a fresh clone under mktemp -d is 0700).
      */
     static synchronized List<String> jvmOptions() throws IOException, InterruptedException {
         if (jvmOptions == null) {
@@ -178,7 +179,8 @@ final class Jrun {
             String out = output(List.of(launcher.toString(), "--print-jvm-opts"));
             List<String> opts = new ArrayList<>();
             for (String o : out.lines().toList()) {
-                if (!o.startsWith("-Djna.boot.library.path=") && !o.equals("-Djna.nounpack=true")) opts.add(o);
+                // and jrun.home is the checkout too: the copy's home is found from where its classes lie
+            if (!o.startsWith("-Djna.boot.library.path=") && !o.equals("-Djna.nounpack=true") && !o.startsWith("-Djrun.home=")) opts.add(o);
             }
             if (!opts.contains("-XX:+UseSerialGC")) throw new IllegalStateException("bin/jrun --print-jvm-opts printed: " + out);
             jvmOptions = List.copyOf(opts);
