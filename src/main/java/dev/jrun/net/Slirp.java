@@ -34,6 +34,14 @@ public final class Slirp {
     public static final int NETNS_FD = 3;
     public static final int READY_FD = 4;
     public static final int USERNS_FD = 5;
+    /** The directory of slirp4netns's API socket, an O_PATH fd: see {@link #API_SOCKET}. */
+    public static final int API_DIR_FD = 6;
+    /**
+     * Where slirp4netns listens, as it names it: in the directory jrun hands it as
+     * {@link #API_DIR_FD}. A socket's path may hold at most 107 bytes, which a private dir under
+     * a deep TMPDIR exceeds; through the fd the path is a few bytes however deep the directory.
+     */
+    public static final String API_SOCKET = "/proc/self/fd/" + API_DIR_FD + "/slirp.sock";
 
     /** The helpers jrun knows, in the order it prefers them, with the Debian package of each. */
     public enum Kind {
@@ -51,20 +59,24 @@ public final class Slirp {
 
     /**
      * What to run. {@code apiSocket} is where slirp4netns listens for the port forwards
-     * ({@link #forwardRequest}); pasta takes them on its command line and has none.
+     * ({@link #forwardRequest}), {@link #API_SOCKET} or null; pasta takes them on its command line
+     * and has none.
      */
     public record Command(Kind kind, String path, List<String> argv, String apiSocket) {}
 
     private Slirp() {}
 
-    /** The first helper on PATH, or an error that names both packages. */
-    public static Command command(List<Port> ports, boolean asRoot, boolean joinUserns, String apiSocketPath)
+    /**
+     * The first helper on PATH, or an error that names both packages. {@code apiDir}: jrun can hand
+     * slirp4netns a directory for its API socket ({@link #API_DIR_FD}), which its port forwards need.
+     */
+    public static Command command(List<Port> ports, boolean asRoot, boolean joinUserns, boolean apiDir)
             throws NetworkException {
         String pasta = Helpers.find(Kind.PASTA.program);
         if (pasta != null) return new Command(Kind.PASTA, pasta, pasta(pasta, ports, asRoot, joinUserns), null);
         String slirp = Helpers.find(Kind.SLIRP4NETNS.program);
         if (slirp != null) {
-            String api = ports.isEmpty() ? null : apiSocketPath;
+            String api = ports.isEmpty() || !apiDir ? null : API_SOCKET;
             return new Command(Kind.SLIRP4NETNS, slirp, slirp4netns(slirp, asRoot, joinUserns, api), api);
         }
         throw new NetworkException("network mode slirp needs pasta or slirp4netns, and neither is on PATH:"
@@ -126,6 +138,11 @@ public final class Slirp {
         return "{\"execute\": \"add_hostfwd\", \"arguments\": {\"proto\": \"" + p.protocol() + "\", \"host_addr\": \""
                 + (p.hostIp() == null ? "0.0.0.0" : p.hostIp()) + "\", \"host_port\": " + p.hostPort()
                 + ", \"guest_port\": " + p.containerPort() + "}}";
+    }
+
+    /** The API socket in the directory that jrun's own fd {@code dirFd} names (the helper's {@link #API_DIR_FD}). */
+    public static String apiSocketIn(int dirFd) {
+        return "/proc/self/fd/" + dirFd + "/slirp.sock";
     }
 
     /** Asks slirp4netns, on its API socket, to forward one published port; its error, if any, as the message. */

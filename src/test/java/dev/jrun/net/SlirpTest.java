@@ -34,8 +34,8 @@ class SlirpTest {
     @Test
     void slirp4netnsConfiguresTheNamespaceSandboxed() {
         assertEquals(List.of("slirp4netns", "--configure", "--mtu=65520", "--ready-fd=4", "--enable-sandbox", "--enable-seccomp",
-                "--netns-type=path", "--api-socket=/run/x/slirp.sock", "/proc/self/fd/3", "eth0"),
-                Slirp.slirp4netns("slirp4netns", true, false, "/run/x/slirp.sock"));
+                "--netns-type=path", "--api-socket=/proc/self/fd/6/slirp.sock", "/proc/self/fd/3", "eth0"),
+                Slirp.slirp4netns("slirp4netns", true, false, Slirp.API_SOCKET));
         // rootless: its sandbox needs a user namespace of its own, so only the seccomp filter
         assertEquals(List.of("slirp4netns", "--configure", "--mtu=65520", "--ready-fd=4", "--enable-seccomp",
                 "--netns-type=path", "--userns-path=/proc/self/fd/5", "/proc/self/fd/3", "eth0"),

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -185,14 +186,16 @@ class NetworkTest {
     // ---- slirp
 
     /**
-     * Rootless, a bridge spec with {@code rootless: slirp} gets pasta; as root, {@code mode: slirp}.
-     * The container reaches a server the test runs on its namespace's loopback through 10.0.2.2,
-     * and the published 8081 reaches a server inside the container.
+     * Rootless, a bridge spec with {@code rootless: slirp}; as root, {@code mode: slirp}; with
+     * pasta, and with slirp4netns alone (which takes the ports over its API socket, in jrun's
+     * private dir under this test's deep TMPDIR: longer than a socket's path may be). The
+     * container reaches a server the test runs on its namespace's loopback through 10.0.2.2, and
+     * the published 8081 reaches a server inside the container.
      */
     @ParameterizedTest
-    @EnumSource(Mode.class)
-    void slirpReachesTheHostsLoopbackAndPublishesAPort(Mode mode) throws Exception {
-        Launch how = slirpReady();
+    @CsvSource({"ROOT, pasta", "ROOTLESS, pasta", "ROOT, slirp4netns", "ROOTLESS, slirp4netns"})
+    void slirpReachesTheHostsLoopbackAndPublishesAPort(Mode mode, String helper) throws Exception {
+        Launch how = slirpReady(helper);
         Process hostServer = mine(ns.cmd(busybox(), "nc", "-l", "-p", "7100", "127.0.0.1"));
         waitListening(7100);
         String network = mode == Mode.ROOTLESS
@@ -201,6 +204,8 @@ class NetworkTest {
         Process c = start(mode, dir, spec("ip -4 -o addr show eth0 | tr -s \" \" | cut -d\" \" -f4; cat /etc/resolv.conf;"
                 + " echo to-host | nc 10.0.2.2 7100 && echo sent; nc -l -p 7000", network), how);
         waitForOutput(dir, "sent");
+        String forwarder = ns.output("ss", "-Hltnp", "sport", "= :8081");
+        assertTrue(forwarder.contains(helper.equals("pasta") ? "\"passt" : "\"slirp4netns\""), helper + " publishes the port: " + forwarder);
         assertTrue(hostServer.waitFor(10, TimeUnit.SECONDS), "the test's server got its connection");
         assertEquals("to-host\n", new String(hostServer.getInputStream().readAllBytes()));
         assertTrue(reachesThroughLoopback(8081, "to-container", dir), "the published port");
@@ -216,7 +221,7 @@ class NetworkTest {
      */
     @Test
     void aSigkilledJrunsSlirpHelperAndItsPortGoToo() throws Exception {
-        Launch how = slirpReady();
+        Launch how = slirpReady("pasta");
         Process c = start(Mode.ROOTLESS, dir, spec("echo up; exec sleep 1000", "network: {mode: slirp, ports: [\"8083:7000\"]}\n"), how);
         waitForOutput(dir, "up");
         waitListening(8083);
@@ -326,8 +331,10 @@ class NetworkTest {
      * (a veth to a peer namespace the test made, so nothing leaves these two) and, rootless, a
      * /dev/net/tun that nobody may open: the host's is 0600, so a 0666 node of the same device is
      * bound over it in a mount namespace of jrun's own (the host's node is not touched).
+     * {@code helper} slirp4netns: jrun finds only that one (a PATH of its own, a home without
+     * build/tools), as on a host without passt.
      */
-    private Launch slirpReady() throws Exception {
+    private Launch slirpReady(String helper) throws Exception {
         upstream = TestNetns.create(ns.name + "-up-");
         assertEquals(0, ns.sh("ip", "link", "add", "vt0", "type", "veth", "peer", "name", "vt1", "netns", upstream.name));
         assertEquals(0, ns.sh("ip", "addr", "add", "10.99.0.1/24", "dev", "vt0"));
@@ -337,7 +344,22 @@ class NetworkTest {
         Path tun = Files.createDirectory(dir.resolve("tun"));
         String script = "mount -t tmpfs -o mode=755 tmpfs " + tun + " && mknod " + tun + "/tun c 10 200 && chmod 666 " + tun
                 + "/tun && mount --bind " + tun + "/tun /dev/net/tun";
-        return new Launch(ns.cmd("unshare", "-m", "sh", "-c", script + " && exec \"$@\"", "sh"), List.of(), Map.of("JRUN_TEST_MARKER", marker));
+        List<String> jvm = List.of();
+        if (helper.equals("slirp4netns")) {
+            Path only = Files.createDirectory(dir.resolve("only-slirp4netns"));
+            Path made = Jrun.home().resolve("build/tools/bin/slirp4netns");
+            String installed = Jrun.output(List.of("sh", "-c", "command -v slirp4netns")).trim();
+            Path slirp = Files.isExecutable(made) ? made : Path.of(installed);
+            assumeTrue(Files.isExecutable(slirp), "no slirp4netns: make tools fetches it");
+            Files.createSymbolicLink(only.resolve("slirp4netns"), slirp);
+            // and what jrun's command line and make's wrapper of slirp4netns run
+            for (String tool : List.of("setpriv", "readlink", "dirname")) {
+                Files.createSymbolicLink(only.resolve(tool), Path.of(Jrun.output(List.of("sh", "-c", "command -v " + tool)).trim()));
+            }
+            script += " && export PATH=" + only;
+            jvm = List.of("-Djrun.home=" + Files.createDirectory(dir.resolve("home-without-tools")));
+        }
+        return new Launch(ns.cmd("unshare", "-m", "sh", "-c", script + " && exec \"$@\"", "sh"), jvm, Map.of("JRUN_TEST_MARKER", marker));
     }
 
     private static String busybox() throws Exception {

@@ -355,8 +355,7 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
         for (Step x : plan.steps()) if (x instanceof Step.CreateNamespaces c) userns = c.namespaces().contains(Namespace.USER);
         List<Integer> opened = new ArrayList<>();
         try {
-            String api = privateDir == null ? null : privateDir.resolve("slirp.sock").toString();
-            Slirp.Command cmd = Slirp.command(s.ports(), HostInfo.effectiveUid() == 0, userns, api);
+            Slirp.Command cmd = Slirp.command(s.ports(), HostInfo.effectiveUid() == 0, userns, privateDir != null);
             int devNull = open(opened, host.open("/dev/null", Linux.O_RDWR));
             int stderr = open(opened, host.memfd(cmd.kind().program + "-stderr"));
             int netns = open(opened, host.open("/proc/" + pid + "/ns/net", Linux.O_RDONLY));
@@ -367,6 +366,11 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
                     new HelperProgram.Fd(2, stderr), new HelperProgram.Fd(Slirp.NETNS_FD, netns),
                     new HelperProgram.Fd(Slirp.READY_FD, ready[1])));
             if (userns) fds.add(new HelperProgram.Fd(Slirp.USERNS_FD, open(opened, host.open("/proc/" + pid + "/ns/user", Linux.O_RDONLY))));
+            int apiDir = -1;
+            if (cmd.apiSocket() != null) {
+                apiDir = open(opened, host.open(privateDir.toString(), Linux.O_PATH | Linux.O_DIRECTORY));
+                fds.add(new HelperProgram.Fd(Slirp.API_DIR_FD, apiDir));
+            }
             HelperProcess helper = HelperProcess.start(host, cmd.path(), cmd.argv(), fds);
             attempt.undo.push(helper::close);
             host.close(ready[1]); // the helper's copy is the only one left: EOF means it is gone
@@ -382,7 +386,7 @@ public final class ParentSteps implements Step.ParentVisitor<Void> {
                         + (said.isEmpty() ? "" : ": " + said), 0, null);
             }
             if (cmd.apiSocket() != null) {
-                for (dev.jrun.net.Port p : s.ports()) Slirp.forward(cmd.apiSocket(), p);
+                for (dev.jrun.net.Port p : s.ports()) Slirp.forward(Slirp.apiSocketIn(apiDir), p);
             }
         } catch (NetworkException e) {
             return fail(e.getMessage(), 0, null);
